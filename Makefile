@@ -1,0 +1,38 @@
+# Everything a fresh machine needs: `make demo` and `make test` create .venv and install into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest golden bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/ccm check examples/
+	$(BIN)/ccm demo --out out/
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check ccmlang preview tests benchmarks
+	$(BIN)/ruff format --check ccmlang preview tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+golden: $(STAMP)
+	$(BIN)/pytest tests --update-golden -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/compile.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

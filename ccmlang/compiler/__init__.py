@@ -1,0 +1,1 @@
+"""The compiler front end: parse, resolve, check, evaluate. See ``ccmlang`` for the pipeline."""

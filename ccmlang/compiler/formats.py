@@ -1,0 +1,151 @@
+"""Locale-aware formatting of money, numbers, percentages and dates through Babel (CLDR).
+
+Money is ``Decimal`` end to end: Babel formats Decimals exactly, so nothing here ever passes
+through ``float``. Locale objects are parsed once and cached, because a batch formats the
+same few locales millions of times.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+
+class FormatError(ValueError):
+    """A value or pattern that cannot be formatted; the evaluator reports it with a span."""
+
+
+@lru_cache(maxsize=64)
+def locale(tag: str) -> Locale:
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError) as exc:
+        raise FormatError(f"unknown locale `{tag}`") from exc
+
+
+def is_known_locale(tag: str) -> bool:
+    try:
+        locale(tag)
+    except FormatError:
+        return False
+    return True
+
+
+def to_decimal(value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise FormatError("expected a number, got a boolean")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation as exc:
+            raise FormatError(f"`{value}` is not a number") from exc
+    raise FormatError(f"expected a number, got {type(value).__name__}")
+
+
+def money(amount: object, currency: str, tag: str, places: int | None = None) -> str:
+    """``1234.5`` EUR in de-DE → ``1.234,50 €``. Rounds half-even to the currency's digits."""
+    value = to_decimal(amount)
+    if not currency or len(currency) != 3 or not currency.isalpha():
+        raise FormatError(f"`{currency}` is not an ISO 4217 currency code")
+    loc = locale(tag)
+    digits = babel_numbers.get_currency_precision(currency.upper()) if places is None else places
+    quantum = Decimal(1).scaleb(-digits)
+    value = value.quantize(quantum, rounding=ROUND_HALF_EVEN)
+    return babel_numbers.format_currency(
+        value, currency.upper(), locale=loc, currency_digits=places is None, decimal_quantization=False
+    )
+
+
+def number(value: object, tag: str, places: int | None = None) -> str:
+    """Grouped, locale-aware decimal: ``1234567.891`` → ``1,234,567.891`` (en)."""
+    dec = to_decimal(value)
+    if places is not None:
+        dec = dec.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+        pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+        return babel_numbers.format_decimal(dec, format=pattern, locale=locale(tag), decimal_quantization=False)
+    return babel_numbers.format_decimal(dec, locale=locale(tag), decimal_quantization=False)
+
+
+def percent(value: object, tag: str, places: int = 0) -> str:
+    """``0.125`` → ``12.5%`` with ``places=1``; the input is a fraction, as in CLDR."""
+    dec = to_decimal(value)
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "") + "%"
+    scaled = (dec * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN) / 100
+    return babel_numbers.format_percent(scaled, format=pattern, locale=locale(tag), decimal_quantization=False)
+
+
+def to_date(value: object) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value[:10])
+        except ValueError as exc:
+            raise FormatError(f"`{value}` is not a date (expected YYYY-MM-DD)") from exc
+    raise FormatError(f"expected a date, got {type(value).__name__}")
+
+
+def to_datetime(value: object) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise FormatError(f"`{value}` is not a date-time (expected ISO 8601)") from exc
+    raise FormatError(f"expected a date-time, got {type(value).__name__}")
+
+
+_NAMED = ("short", "medium", "long", "full")
+
+
+def date(value: object, tag: str, pattern: str = "medium") -> str:
+    """``short|medium|long|full`` or a CLDR pattern such as ``d MMM yyyy``."""
+    try:
+        return babel_dates.format_date(to_date(value), format=pattern, locale=locale(tag))
+    except (ValueError, KeyError, AttributeError) as exc:
+        raise FormatError(f"bad date pattern `{pattern}`: {exc}") from exc
+
+
+def datetime_(value: object, tag: str, pattern: str = "medium") -> str:
+    try:
+        return babel_dates.format_datetime(to_datetime(value), format=pattern, locale=locale(tag))
+    except (ValueError, KeyError, AttributeError) as exc:
+        raise FormatError(f"bad date-time pattern `{pattern}`: {exc}") from exc
+
+
+def check_date_pattern(pattern: str) -> str | None:
+    """Compile-time check of a constant pattern; returns a message when it is bad."""
+    if pattern in _NAMED:
+        return None
+    try:
+        babel_dates.format_date(datetime.date(2024, 1, 31), format=pattern, locale=locale("en"))
+    except (ValueError, KeyError, AttributeError) as exc:
+        return str(exc) or "not a CLDR date pattern"
+    return None
+
+
+def plain(value: object) -> str:
+    """How an interpolated value prints without a filter: no locale, no surprises."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
