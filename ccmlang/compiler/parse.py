@@ -29,9 +29,22 @@ MAX_NESTING = 64
 MAX_SYNTAX_ERRORS = 25
 """Syntax errors reported per file before giving up (``E0010``)."""
 
-_SIMPLE_PATH = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*(?:\.[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)*)\s*\Z")
+_SIMPLE_PATH = re.compile(
+    r"\s*([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*(?:\.[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)*)\s*\Z"
+)
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'", "{": "{", "}": "}"}
-_STATEMENT_STARTERS = {"KEYWORD", "IF", "FOR", "LET", "USE", "STRING", "IMPORT", "STYLE", "COMPONENT", "TYPE"}
+_STATEMENT_STARTERS = {
+    "KEYWORD",
+    "IF",
+    "FOR",
+    "LET",
+    "USE",
+    "STRING",
+    "IMPORT",
+    "STYLE",
+    "COMPONENT",
+    "TYPE",
+}
 
 
 @cache
@@ -52,7 +65,9 @@ def parser() -> Lark:
 # ---------------------------------------------------------------- loading
 
 
-def load_source(path: str | Path, sink: DiagnosticSink, display: str | None = None) -> SourceFile | None:
+def load_source(
+    path: str | Path, sink: DiagnosticSink, display: str | None = None
+) -> SourceFile | None:
     """Read a template file, reporting size, encoding and emptiness problems with a span."""
     name = display or str(path)
     empty = SourceFile(name, "")
@@ -118,7 +133,9 @@ def parse_module(file: SourceFile, sink: DiagnosticSink) -> ast.Module:
     return ast.Module(file.path, tuple(items), file.span(0, len(file.text)))
 
 
-def parse_expression(text: str, file: SourceFile, offset: int, sink: DiagnosticSink) -> ast.Expr | None:
+def parse_expression(
+    text: str, file: SourceFile, offset: int, sink: DiagnosticSink
+) -> ast.Expr | None:
     """Parse an interpolated expression that starts at ``offset`` in ``file``."""
     simple = _SIMPLE_PATH.match(text)
     if simple:
@@ -158,7 +175,10 @@ def _path_expr(path: str, file: SourceFile, start: int) -> ast.Expr:
 def _check_nesting(file: SourceFile, sink: DiagnosticSink) -> bool:
     """Refuse absurd nesting before parsing, so nothing downstream can recurse too deep."""
     depth = 0
-    for match in re.finditer(r'"(?:[^"\\]|\\[\s\S])*"|\'(?:[^\'\\]|\\[\s\S])*\'|//[^\n]*|/\*[\s\S]*?\*/|[{}()\[\]]', file.text):
+    for match in re.finditer(
+        r'"(?:[^"\\]|\\[\s\S])*"|\'(?:[^\'\\]|\\[\s\S])*\'|//[^\n]*|/\*[\s\S]*?\*/|[{}()\[\]]',
+        file.text,
+    ):
         token = match.group()
         if len(token) != 1:
             continue
@@ -177,7 +197,9 @@ def _check_nesting(file: SourceFile, sink: DiagnosticSink) -> bool:
     return True
 
 
-def _check_tree_depth(tree: Tree[Token], file: SourceFile, sink: DiagnosticSink, offset: int = 0) -> bool:
+def _check_tree_depth(
+    tree: Tree[Token], file: SourceFile, sink: DiagnosticSink, offset: int = 0
+) -> bool:
     """Expression chains (``a.b.c…``, ``- - - x``) nest without brackets: bound the tree depth."""
     limit = MAX_NESTING * 4
     stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
@@ -217,7 +239,7 @@ def _recover(file: SourceFile, sink: DiagnosticSink) -> Tree[Token] | None:
             return parser().parse(attempt.text, start="start")
         except UnexpectedCharacters as exc:
             _report_character(file, exc, sink)
-            attempt.text = _blank_character(attempt.text, exc.pos_in_stream)
+            attempt.text = _blank_character(attempt.text, exc.pos_in_stream or 0)
         except UnexpectedToken as exc:
             if exc.token.type == "$END":
                 _report_end(file, attempt.text, exc, sink)
@@ -247,7 +269,9 @@ def _recover(file: SourceFile, sink: DiagnosticSink) -> Tree[Token] | None:
 def _blank_for(text: str, pos: int, token: str, level: int) -> str:
     line_start = text.rfind("\n", 0, pos) + 1
     if token not in ("{", "}"):
-        return _blank(text, pos if level == 0 else line_start, _line_end(text, pos), keep_braces=True)
+        return _blank(
+            text, pos if level == 0 else line_start, _line_end(text, pos), keep_braces=True
+        )
     if level == 0 and token == "{" and pos - line_start >= 4:
         # `if a > {`: keep the block, open it with a harmless element instead.
         return text[:line_start] + "box".ljust(pos - line_start) + text[pos:]
@@ -302,12 +326,14 @@ def _brace_partner(text: str, pos: int) -> int | None:
 
 
 def _report_character(file: SourceFile, exc: UnexpectedCharacters, sink: DiagnosticSink) -> None:
-    pos = exc.pos_in_stream
+    pos = exc.pos_in_stream or 0
     char = file.text[pos] if pos < len(file.text) else ""
     hints: list[str] = []
     if char in "\"'":
         message = "this string is never closed"
-        hints.append(f"add the closing `{char}` on this line, or escape quotes inside as `\\{char}`")
+        hints.append(
+            f"add the closing `{char}` on this line, or escape quotes inside as `\\{char}`"
+        )
     elif char == "#":
         message = "`#` starts a colour here, which takes 3, 6 or 8 hex digits"
         hints.append("write colours as `#1a2b3c`; comments start with `//`")
@@ -324,8 +350,9 @@ def _report_character(file: SourceFile, exc: UnexpectedCharacters, sink: Diagnos
 
 def _report_token(file: SourceFile, exc: UnexpectedToken, sink: DiagnosticSink) -> None:
     token = exc.token
-    start = token.start_pos or 0
-    end = token.end_pos if token.end_pos is not None else start + len(str(token))
+    limit = len(file.text)  # recovery may have appended closing braces past the end
+    start = min(token.start_pos or 0, limit)
+    end = min(token.end_pos if token.end_pos is not None else start + len(str(token)), limit)
     expected = _describe_expected(exc)
     found = _describe_token(token)
     labels: list[Label] = []
@@ -333,18 +360,24 @@ def _report_token(file: SourceFile, exc: UnexpectedToken, sink: DiagnosticSink) 
     opener = _open_construct(exc, file)
     if opener is not None:
         labels.append(Label(opener[1], f"inside this `{opener[0]}`"))
-    if token.type == "KEYWORD" and file.text[end : end + 1] == ".":
+    before = re.search(r"([A-Za-z_][A-Za-z0-9_-]*)\s*\Z", file.text[:start])
+    if token.type == "DOT" and before and re.fullmatch(_keyword_pattern(), before.group(1)):
+        word = before.group(1)
         hints.append(
-            f"`{token}` is an element keyword; to read a data field named `{token}` write `({token}.…)`"
+            f"`{word}` is an element keyword; to read a data field named `{word}` write `({word}.…)`"
         )
     if token.type in ("OPT", "OPTQ") and "OPT" not in exc.expected:
-        hints.append("options (`name: value`) follow the element they belong to, on the same statement")
+        hints.append(
+            "options (`name: value`) follow the element they belong to, on the same statement"
+        )
     if token.type == "NAME" and "RBRACE" in exc.expected and "OPT" in exc.expected:
-        hints.append(f"to call a component write `use {token}(…)`; an option needs a colon: `{token}: value`")
+        hints.append(
+            f"to call a component write `use {token}(…)`; an option needs a colon: `{token}: value`"
+        )
     sink.error(
         "E0001",
         f"expected {expected}, found {found}",
-        file.span(start, max(end, start + 1)),
+        file.span(start, max(end, min(start + 1, limit))),
         labels=labels,
         hints=hints,
     )
@@ -372,10 +405,21 @@ def _open_construct(exc: UnexpectedToken, file: SourceFile) -> tuple[str, Span] 
     if state is None:
         return None
     for value in reversed(state.parser_state.value_stack):
-        if isinstance(value, Token) and value.type in _STATEMENT_STARTERS - {"STRING"}:
-            if value.start_pos is not None and value.end_pos is not None and value.end_pos <= len(file.text):
-                return str(value), file.span(value.start_pos, value.end_pos)
+        if (
+            isinstance(value, Token)
+            and value.type in _STATEMENT_STARTERS - {"STRING"}
+            and value.start_pos is not None
+            and value.end_pos is not None
+            and value.end_pos <= len(file.text)
+        ):
+            return str(value), file.span(value.start_pos, value.end_pos)
     return None
+
+
+@cache
+def _keyword_pattern() -> str:
+    """The grammar's element keywords, so the list lives in one place (ccm.lark)."""
+    return str(parser().get_terminal("KEYWORD").pattern.value)
 
 
 @cache
@@ -407,12 +451,39 @@ def _describe_expected(exc: UnexpectedToken) -> str:
     names = _terminal_names()
     parts: list[str] = []
     if {"NAME", "STRING", "NUMBER"} <= expected:
-        expected -= {"NAME", "STRING", "NUMBER", "LENGTH", "COLOR", "DATE", "MINUS", "LPAR", "LSQB", "NOT", "TRUE", "FALSE", "NULL"}
+        expected -= {
+            "NAME",
+            "STRING",
+            "NUMBER",
+            "LENGTH",
+            "COLOR",
+            "DATE",
+            "MINUS",
+            "LPAR",
+            "LSQB",
+            "NOT",
+            "TRUE",
+            "FALSE",
+            "NULL",
+        }
         parts.append("an expression")
     if {"KEYWORD", "IF", "FOR"} <= expected:
         expected -= _STATEMENT_STARTERS
         parts.append("a statement")
-    operators = {"CMP_OP", "ADD_OP", "MUL_OP", "MINUS", "VBAR", "DOT", "LSQB", "QMARK", "AND", "OR", "IN", "NOT"}
+    operators = {
+        "CMP_OP",
+        "ADD_OP",
+        "MUL_OP",
+        "MINUS",
+        "VBAR",
+        "DOT",
+        "LSQB",
+        "QMARK",
+        "AND",
+        "OR",
+        "IN",
+        "NOT",
+    }
     if len(expected & operators) >= 4:
         expected -= operators
         parts.append("an operator")
@@ -430,7 +501,12 @@ def _describe_token(token: Token) -> str:
     text = str(token)
     if len(text) > 30:
         text = text[:27] + "…"
-    kinds = {"STRING": "the string", "NAME": "the name", "KEYWORD": "the element", "NUMBER": "the number"}
+    kinds = {
+        "STRING": "the string",
+        "NAME": "the name",
+        "KEYWORD": "the element",
+        "NUMBER": "the number",
+    }
     kind = kinds.get(token.type)
     return f"{kind} `{text}`" if kind else f"`{text}`"
 
@@ -441,7 +517,7 @@ def _error_offset(exc: UnexpectedInput, text: str) -> int:
             return len(text)
         return exc.token.start_pos or 0
     if isinstance(exc, UnexpectedCharacters):
-        return exc.pos_in_stream
+        return exc.pos_in_stream or 0
     return 0
 
 
@@ -503,7 +579,9 @@ class _Builder(Transformer[Token, Any]):
 
     def _tok(self, token: Token) -> Span:
         start = self.base + (token.start_pos or 0)
-        end = self.base + (token.end_pos if token.end_pos is not None else (token.start_pos or 0) + len(token))
+        end = self.base + (
+            token.end_pos if token.end_pos is not None else (token.start_pos or 0) + len(token)
+        )
         return self.file.span(start, end)
 
     # -- module
@@ -516,7 +594,9 @@ class _Builder(Transformer[Token, Any]):
     def import_decl(self, meta: Any, items: list[Any]) -> ast.Import:
         path_tok, alias = items
         path = self._string(path_tok)
-        return ast.Import(path.constant, str(alias), self._tok(path_tok), self._tok(alias), self._span(meta))
+        return ast.Import(
+            path.constant, str(alias), self._tok(path_tok), self._tok(alias), self._span(meta)
+        )
 
     def style_decl(self, meta: Any, items: list[Any]) -> ast.StyleDecl:
         name = items[0]
@@ -587,7 +667,14 @@ class _Builder(Transformer[Token, Any]):
             elif isinstance(item, _Value):
                 value = item.expr
         return ast.Element(
-            str(keyword), positional, binding, tuple(options), value, body, self._tok(keyword), self._span(meta)
+            str(keyword),
+            positional,
+            binding,
+            tuple(options),
+            value,
+            body,
+            self._tok(keyword),
+            self._span(meta),
         )
 
     def positional(self, meta: Any, items: list[Any]) -> _Positional:
@@ -731,7 +818,12 @@ class _Builder(Transformer[Token, Any]):
         try:
             value = datetime.date.fromisoformat(str(token))
         except ValueError:
-            self.sink.error("E0011", f"`{token}` is not a valid date", self._tok(token), hints=["dates are written YYYY-MM-DD"])
+            self.sink.error(
+                "E0011",
+                f"`{token}` is not a valid date",
+                self._tok(token),
+                hints=["dates are written YYYY-MM-DD"],
+            )
             value = datetime.date(1970, 1, 1)
         return ast.DateLit(value, self._tok(token))
 
@@ -833,7 +925,9 @@ def split_string(raw: str, span: Span, file: SourceFile, sink: DiagnosticSink) -
                     "E0004",
                     "empty interpolation `{}`",
                     file.span(where, content_start + close + 1),
-                    hints=["put an expression inside, e.g. `{customer.name}`, or write `{{}}` for literal braces"],
+                    hints=[
+                        "put an expression inside, e.g. `{customer.name}`, or write `{{}}` for literal braces"
+                    ],
                 )
             else:
                 expr = parse_expression(inner, file, content_start + i + 1, sink)

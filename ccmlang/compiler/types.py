@@ -104,7 +104,7 @@ def strip_optional(t: Type) -> Type:
 
 
 def optional(t: Type) -> Type:
-    if isinstance(t, OptionalT) or t == ANY or t == NULL:
+    if isinstance(t, OptionalT) or t in (ANY, NULL):
         return t
     return OptionalT(t)
 
@@ -119,12 +119,20 @@ def is_numeric(t: Type) -> bool:
 
 def is_textual(t: Type) -> bool:
     """Printable as text without a filter."""
-    return isinstance(t, Prim) and t.name in ("string", "number", "integer", "date", "datetime", "bool", "any")
+    return isinstance(t, Prim) and t.name in (
+        "string",
+        "number",
+        "integer",
+        "date",
+        "datetime",
+        "bool",
+        "any",
+    )
 
 
 def assignable(src: Type, dst: Type) -> bool:
     """May a value of type ``src`` be used where ``dst`` is expected?"""
-    if src == ANY or dst == ANY or src == NEVER:
+    if src in (ANY, NEVER) or dst == ANY:
         return True
     if isinstance(dst, OptionalT):
         if src == NULL:
