@@ -63,11 +63,21 @@ _CODES = [
     Code("E2005", "field.optional", "A value that can be absent is used without a default."),
     Code("E2006", "component.args", "A component called with the wrong arguments."),
     Code("E2007", "type.mismatch", "An operator applied to values of the wrong types."),
-    Code("E2008", "iterate.not-list", "`for` or a table iterates over something that is not a list."),
-    Code("E2009", "translation.language", "A text variant for a language the template does not declare."),
+    Code(
+        "E2008", "iterate.not-list", "`for` or a table iterates over something that is not a list."
+    ),
+    Code(
+        "E2009",
+        "translation.language",
+        "A text variant for a language the template does not declare.",
+    ),
     Code("E2010", "translation.missing", "A translated text lacks a declared language."),
     Code("E2011", "placeholder.context", "`page`/`pages` used outside a page header or footer."),
-    Code("E2012", "condition.type", "A condition that is not a boolean or a value that can be absent."),
+    Code(
+        "E2012",
+        "condition.type",
+        "A condition that is not a boolean or a value that can be absent.",
+    ),
     # ---- rendering and limits
     Code("E3001", "data.invalid", "A data record does not satisfy the template's JSON Schema."),
     Code("E3002", "limit.depth", "The document nests deeper than the limit."),

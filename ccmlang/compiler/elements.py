@@ -169,7 +169,20 @@ _BLOCK: dict[str, ElementSpec] = {
         None,
         {
             "ordered": Opt(Kind.CONST_BOOL, "numbered instead of bulleted"),
-            "marker": Opt(Kind.ENUM, "the marker", ("disc", "circle", "square", "decimal", "lower-alpha", "upper-alpha", "lower-roman", "none")),
+            "marker": Opt(
+                Kind.ENUM,
+                "the marker",
+                (
+                    "disc",
+                    "circle",
+                    "square",
+                    "decimal",
+                    "lower-alpha",
+                    "upper-alpha",
+                    "lower-roman",
+                    "none",
+                ),
+            ),
             "style": _STYLE,
         },
         body=Ctx.LIST,
@@ -179,11 +192,15 @@ _BLOCK: dict[str, ElementSpec] = {
     "table": ElementSpec(
         "table",
         "A table: `table rows as row { column … }` builds one row per list entry.",
-        Positional(Kind.LIST, "the list to make rows from, with `as name`", required=False, binding=True),
+        Positional(
+            Kind.LIST, "the list to make rows from, with `as name`", required=False, binding=True
+        ),
         {
             "style": _STYLE,
             "header-style": _STYLE,
-            "repeat-header": Opt(Kind.CONST_BOOL, "repeat the header rows on every page (default true)"),
+            "repeat-header": Opt(
+                Kind.CONST_BOOL, "repeat the header rows on every page (default true)"
+            ),
             "zebra": Opt(Kind.COLOR, "shade every other body row with this colour"),
             "empty": Opt(Kind.TEXT, "text printed when the list is empty"),
             "caption": Opt(Kind.TEXT, "caption for accessibility"),
@@ -208,7 +225,9 @@ _BLOCK: dict[str, ElementSpec] = {
             "width": _WIDTH,
             "height": _HEIGHT,
             "alt": _ALT,
-            "human-readable": Opt(Kind.CONST_BOOL, "print the data under a linear barcode (default true)"),
+            "human-readable": Opt(
+                Kind.CONST_BOOL, "print the data under a linear barcode (default true)"
+            ),
             "align": _ALIGN,
         },
         example='barcode account.number type: code128 height: 10mm alt: "Account number"',
@@ -282,7 +301,11 @@ _BLOCK: dict[str, ElementSpec] = {
         "rule",
         "A horizontal line.",
         None,
-        {"thickness": Opt(Kind.LENGTH, "line width (default 0.5pt)"), "color": STYLE_PROPERTIES["color"], "style": _STYLE},
+        {
+            "thickness": Opt(Kind.LENGTH, "line width (default 0.5pt)"),
+            "color": STYLE_PROPERTIES["color"],
+            "style": _STYLE,
+        },
         example="rule thickness: 1pt color: #1f4e79",
     ),
     "page-break": ElementSpec("page-break", "Start a new page.", example="page-break"),
@@ -353,8 +376,8 @@ _TOP: dict[str, ElementSpec] = {
         {
             "version": Opt(Kind.CONST_TEXT, "the template's version"),
             "description": Opt(Kind.CONST_TEXT, "what the template is for"),
-            "locale": Opt(Kind.LANG, "default locale, e.g. \"en-GB\"; may come from data"),
-            "languages": Opt(Kind.STRINGS, "languages with text variants, e.g. [\"en\", \"de\"]"),
+            "locale": Opt(Kind.LANG, 'default locale, e.g. "en-GB"; may come from data'),
+            "languages": Opt(Kind.STRINGS, 'languages with text variants, e.g. ["en", "de"]'),
             "data": Opt(Kind.PATH, "the JSON Schema (draft 2020-12) of the data"),
         },
         example='template "Account statement" version: "2.3" locale: "en-GB" data: "statement.schema.json"',
@@ -389,7 +412,9 @@ _TOP: dict[str, ElementSpec] = {
         Positional(Kind.EXPR, "`first` for the first-page variant", required=False),
         {
             "size": Opt(Kind.SIZE, "A3, A4, A5, Letter, Legal, or width and height"),
-            "orientation": Opt(Kind.ENUM, "portrait (default) or landscape", ("portrait", "landscape")),
+            "orientation": Opt(
+                Kind.ENUM, "portrait (default) or landscape", ("portrait", "landscape")
+            ),
             "margin": Opt(Kind.LENGTHS, "1 to 4 lengths (top right bottom left)"),
             "header-height": Opt(Kind.LENGTH, "space reserved for the header"),
             "footer-height": Opt(Kind.LENGTH, "space reserved for the footer"),
@@ -434,8 +459,20 @@ _TOP: dict[str, ElementSpec] = {
 }
 
 _PAGE: dict[str, ElementSpec] = {
-    "header": ElementSpec("header", "Content at the top of every page of this variant.", body=Ctx.BLOCK, body_required=True, example='header { paragraph "Northwind Bank" }'),
-    "footer": ElementSpec("footer", "Content at the bottom of every page of this variant.", body=Ctx.BLOCK, body_required=True, example='footer { paragraph "Page {page} of {pages}" align: right }'),
+    "header": ElementSpec(
+        "header",
+        "Content at the top of every page of this variant.",
+        body=Ctx.BLOCK,
+        body_required=True,
+        example='header { paragraph "Northwind Bank" }',
+    ),
+    "footer": ElementSpec(
+        "footer",
+        "Content at the bottom of every page of this variant.",
+        body=Ctx.BLOCK,
+        body_required=True,
+        example='footer { paragraph "Page {page} of {pages}" align: right }',
+    ),
 }
 
 _DOCUMENT: dict[str, ElementSpec] = {
@@ -458,9 +495,29 @@ _TABLE: dict[str, ElementSpec] = {
         value="the cell's value for each row",
         example='column "Amount" width: 30mm align: right = tx.amount | money(account.currency)',
     ),
-    "header": ElementSpec("header", "Header rows (instead of the columns' header texts).", body=Ctx.TABLE_ROWS, body_required=True, example='header { row { cell "Date" cell "Amount" } }'),
-    "footer": ElementSpec("footer", "Footer rows, e.g. totals.", body=Ctx.TABLE_ROWS, body_required=True, example='footer { row { cell "Total" span: 2 cell = total | money("EUR") } }'),
-    "row": ElementSpec("row", "A body row of `cell`s (for tables without a row list).", None, {"style": _STYLE}, body=Ctx.ROW, body_required=True, example='row { cell "Opening balance" cell = opening | money("EUR") }'),
+    "header": ElementSpec(
+        "header",
+        "Header rows (instead of the columns' header texts).",
+        body=Ctx.TABLE_ROWS,
+        body_required=True,
+        example='header { row { cell "Date" cell "Amount" } }',
+    ),
+    "footer": ElementSpec(
+        "footer",
+        "Footer rows, e.g. totals.",
+        body=Ctx.TABLE_ROWS,
+        body_required=True,
+        example='footer { row { cell "Total" span: 2 cell = total | money("EUR") } }',
+    ),
+    "row": ElementSpec(
+        "row",
+        "A body row of `cell`s (for tables without a row list).",
+        None,
+        {"style": _STYLE},
+        body=Ctx.ROW,
+        body_required=True,
+        example='row { cell "Opening balance" cell = opening | money("EUR") }',
+    ),
 }
 _TABLE_ROWS: dict[str, ElementSpec] = {"row": _TABLE["row"]}
 _ROW: dict[str, ElementSpec] = {
@@ -475,10 +532,24 @@ _ROW: dict[str, ElementSpec] = {
     ),
 }
 _LIST: dict[str, ElementSpec] = {
-    "item": ElementSpec("item", "A list item: text or a body of blocks.", Positional(Kind.TEXT, "the text", or_body=True), body=Ctx.BLOCK, example='item "Check your details"'),
+    "item": ElementSpec(
+        "item",
+        "A list item: text or a body of blocks.",
+        Positional(Kind.TEXT, "the text", or_body=True),
+        body=Ctx.BLOCK,
+        example='item "Check your details"',
+    ),
 }
 _COLUMNS: dict[str, ElementSpec] = {
-    "column": ElementSpec("column", "One column of a `columns` element.", None, {"width": _WIDTH}, body=Ctx.BLOCK, body_required=True, example='column width: 60% { paragraph "…" }'),
+    "column": ElementSpec(
+        "column",
+        "One column of a `columns` element.",
+        None,
+        {"width": _WIDTH},
+        body=Ctx.BLOCK,
+        body_required=True,
+        example='column width: 60% { paragraph "…" }',
+    ),
 }
 
 ELEMENTS: dict[Ctx, dict[str, ElementSpec]] = {

@@ -157,7 +157,9 @@ def _extreme(pick: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _round(ctx: FilterContext, value: Any, places: int = 0) -> Decimal:
-    return formats.to_decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_EVEN)
+    return formats.to_decimal(value).quantize(
+        Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_EVEN
+    )
 
 
 def _truncate(ctx: FilterContext, value: str, length: int, end: str = "…") -> str:
@@ -170,7 +172,9 @@ def _iban(ctx: FilterContext, value: str) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
-def _sort(ctx: FilterContext, value: list[Any], field: str | None = None, reverse: bool = False) -> list[Any]:
+def _sort(
+    ctx: FilterContext, value: list[Any], field: str | None = None, reverse: bool = False
+) -> list[Any]:
     def key(item: Any) -> tuple[int, Any]:
         got = _get(item, field)
         if got is None:
@@ -216,91 +220,282 @@ FILTERS: dict[str, FilterSpec] = {
     spec.name: spec
     for spec in [
         FilterSpec(
-            "money", "Amount with currency, in the document's locale.", "a number",
+            "money",
+            "Amount with currency, in the document's locale.",
+            "a number",
             (_P("currency", t.STRING), _P("places", t.INTEGER, required=False)),
             _fixed(_is_number, t.STRING),
-            lambda ctx, v, cur, places=None: formats.money(v, cur, ctx.locale, None if places is None else int(places)),
+            lambda ctx, v, cur, places=None: formats.money(
+                v, cur, ctx.locale, None if places is None else int(places)
+            ),
             '{invoice.total | money("EUR")}',
         ),
         FilterSpec(
-            "number", "A grouped, locale-aware number; `places` fixes the decimals.", "a number",
+            "number",
+            "A grouped, locale-aware number; `places` fixes the decimals.",
+            "a number",
             (_P("places", t.INTEGER, required=False),),
             _fixed(_is_number, t.STRING),
-            lambda ctx, v, places=None: formats.number(v, ctx.locale, None if places is None else int(places)),
+            lambda ctx, v, places=None: formats.number(
+                v, ctx.locale, None if places is None else int(places)
+            ),
             "{account.points | number}",
         ),
         FilterSpec(
-            "percent", "A fraction as a percentage (0.05 → 5%).", "a number",
+            "percent",
+            "A fraction as a percentage (0.05 → 5%).",
+            "a number",
             (_P("places", t.INTEGER, required=False),),
             _fixed(_is_number, t.STRING),
             lambda ctx, v, places=0: formats.percent(v, ctx.locale, int(places)),
             "{rate | percent(2)}",
         ),
         FilterSpec(
-            "date", "A date in the document's locale: short, medium, long, full or a CLDR pattern.",
-            "a date", (_P("format", t.STRING, required=False),),
-            _fixed(_is_dateish, t.STRING), _date, '{period.end | date("long")}',
-        ),
-        FilterSpec(
-            "datetime", "A date and time in the document's locale.", "a date-time",
+            "date",
+            "A date in the document's locale: short, medium, long, full or a CLDR pattern.",
+            "a date",
             (_P("format", t.STRING, required=False),),
-            _fixed(_is_dateish, t.STRING), _datetime, "{created | datetime}",
+            _fixed(_is_dateish, t.STRING),
+            _date,
+            '{period.end | date("long")}',
         ),
         FilterSpec(
-            "add-days", "The date so many days later (negative: earlier).", "a date",
-            (_P("days", t.INTEGER),), _fixed(_is_dateish, t.DATE), _add_days,
+            "datetime",
+            "A date and time in the document's locale.",
+            "a date-time",
+            (_P("format", t.STRING, required=False),),
+            _fixed(_is_dateish, t.STRING),
+            _datetime,
+            "{created | datetime}",
+        ),
+        FilterSpec(
+            "add-days",
+            "The date so many days later (negative: earlier).",
+            "a date",
+            (_P("days", t.INTEGER),),
+            _fixed(_is_dateish, t.DATE),
+            _add_days,
             '{invoice.date | add-days(30) | date("long")}',
         ),
         FilterSpec(
-            "days-until", "Whole days from this date until another.", "a date",
-            (_P("other", t.DATE),), _fixed(_is_dateish, t.INTEGER), _days_between,
+            "days-until",
+            "Whole days from this date until another.",
+            "a date",
+            (_P("other", t.DATE),),
+            _fixed(_is_dateish, t.INTEGER),
+            _days_between,
             "{policy.start | days-until(policy.end)}",
         ),
-        FilterSpec("upper", "Upper case.", "text", (), _fixed(_is_string, t.STRING), lambda ctx, v: v.upper(), "{customer.name | upper}"),
-        FilterSpec("lower", "Lower case.", "text", (), _fixed(_is_string, t.STRING), lambda ctx, v: v.lower(), "{code | lower}"),
-        FilterSpec("capitalize", "First letter upper case.", "text", (), _fixed(_is_string, t.STRING), lambda ctx, v: v[:1].upper() + v[1:], "{word | capitalize}"),
-        FilterSpec("trim", "Without surrounding spaces.", "text", (), _fixed(_is_string, t.STRING), lambda ctx, v: v.strip(), "{note | trim}"),
         FilterSpec(
-            "truncate", "At most `length` characters, ending with `…`.", "text",
+            "upper",
+            "Upper case.",
+            "text",
+            (),
+            _fixed(_is_string, t.STRING),
+            lambda ctx, v: v.upper(),
+            "{customer.name | upper}",
+        ),
+        FilterSpec(
+            "lower",
+            "Lower case.",
+            "text",
+            (),
+            _fixed(_is_string, t.STRING),
+            lambda ctx, v: v.lower(),
+            "{code | lower}",
+        ),
+        FilterSpec(
+            "capitalize",
+            "First letter upper case.",
+            "text",
+            (),
+            _fixed(_is_string, t.STRING),
+            lambda ctx, v: v[:1].upper() + v[1:],
+            "{word | capitalize}",
+        ),
+        FilterSpec(
+            "trim",
+            "Without surrounding spaces.",
+            "text",
+            (),
+            _fixed(_is_string, t.STRING),
+            lambda ctx, v: v.strip(),
+            "{note | trim}",
+        ),
+        FilterSpec(
+            "truncate",
+            "At most `length` characters, ending with `…`.",
+            "text",
             (_P("length", t.INTEGER), _P("end", t.STRING, required=False)),
-            _fixed(_is_string, t.STRING), _truncate, "{tx.description | truncate(40)}",
+            _fixed(_is_string, t.STRING),
+            _truncate,
+            "{tx.description | truncate(40)}",
         ),
         FilterSpec(
-            "replace", "Every `old` replaced by `new`.", "text",
+            "replace",
+            "Every `old` replaced by `new`.",
+            "text",
             (_P("old", t.STRING), _P("new", t.STRING)),
-            _fixed(_is_string, t.STRING), lambda ctx, v, old, new: v.replace(old, new), '{ref | replace("-", " ")}',
+            _fixed(_is_string, t.STRING),
+            lambda ctx, v, old, new: v.replace(old, new),
+            '{ref | replace("-", " ")}',
         ),
-        FilterSpec("iban", "An IBAN in groups of four.", "text", (), _fixed(_is_string, t.STRING), _iban, "{account.iban | iban}"),
         FilterSpec(
-            "length", "Number of items in a list or characters in a text.", "a list or text", (),
-            _fixed(_is_sized, t.INTEGER), lambda ctx, v: len(v), "{account.transactions | length}",
+            "iban",
+            "An IBAN in groups of four.",
+            "text",
+            (),
+            _fixed(_is_string, t.STRING),
+            _iban,
+            "{account.iban | iban}",
         ),
-        FilterSpec("sum", "Sum of the list, or of a field of its items.", "a list", _OPT_FIELD, _numeric_field, _sum, '{tx | sum("amount")}'),
-        FilterSpec("min", "Smallest value.", "a list", _OPT_FIELD, lambda v, a: t.optional(t.NUMBER) if not isinstance(_numeric_field(v, a), str) else _numeric_field(v, a), _extreme(min), '{tx | min("amount")}'),
-        FilterSpec("max", "Largest value.", "a list", _OPT_FIELD, lambda v, a: t.optional(t.NUMBER) if not isinstance(_numeric_field(v, a), str) else _numeric_field(v, a), _extreme(max), '{tx | max("amount")}'),
-        FilterSpec("first", "The first item (absent when empty).", "a list", (), _element, lambda ctx, v: v[0] if v else None, "{items | first}"),
-        FilterSpec("last", "The last item (absent when empty).", "a list", (), _element, lambda ctx, v: v[-1] if v else None, "{items | last}"),
         FilterSpec(
-            "sort", "Sorted, by a field of the items if given.", "a list",
+            "length",
+            "Number of items in a list or characters in a text.",
+            "a list or text",
+            (),
+            _fixed(_is_sized, t.INTEGER),
+            lambda ctx, v: len(v),
+            "{account.transactions | length}",
+        ),
+        FilterSpec(
+            "sum",
+            "Sum of the list, or of a field of its items.",
+            "a list",
+            _OPT_FIELD,
+            _numeric_field,
+            _sum,
+            '{tx | sum("amount")}',
+        ),
+        FilterSpec(
+            "min",
+            "Smallest value.",
+            "a list",
+            _OPT_FIELD,
+            lambda v, a: (
+                t.optional(t.NUMBER)
+                if not isinstance(_numeric_field(v, a), str)
+                else _numeric_field(v, a)
+            ),
+            _extreme(min),
+            '{tx | min("amount")}',
+        ),
+        FilterSpec(
+            "max",
+            "Largest value.",
+            "a list",
+            _OPT_FIELD,
+            lambda v, a: (
+                t.optional(t.NUMBER)
+                if not isinstance(_numeric_field(v, a), str)
+                else _numeric_field(v, a)
+            ),
+            _extreme(max),
+            '{tx | max("amount")}',
+        ),
+        FilterSpec(
+            "first",
+            "The first item (absent when empty).",
+            "a list",
+            (),
+            _element,
+            lambda ctx, v: v[0] if v else None,
+            "{items | first}",
+        ),
+        FilterSpec(
+            "last",
+            "The last item (absent when empty).",
+            "a list",
+            (),
+            _element,
+            lambda ctx, v: v[-1] if v else None,
+            "{items | last}",
+        ),
+        FilterSpec(
+            "sort",
+            "Sorted, by a field of the items if given.",
+            "a list",
             (_P("field", t.STRING, required=False), _P("reverse", t.BOOL, required=False)),
-            _same, _sort, 'account.transactions | sort("date")',
+            _same,
+            _sort,
+            'account.transactions | sort("date")',
         ),
-        FilterSpec("reverse", "In reverse order.", "a list", (), _same, lambda ctx, v: list(reversed(v)), "items | reverse"),
         FilterSpec(
-            "where", "The items whose field equals a value (default true).", "a list",
+            "reverse",
+            "In reverse order.",
+            "a list",
+            (),
+            _same,
+            lambda ctx, v: list(reversed(v)),
+            "items | reverse",
+        ),
+        FilterSpec(
+            "where",
+            "The items whose field equals a value (default true).",
+            "a list",
             (_P("field", t.STRING), _P("value", t.ANY, required=False)),
-            lambda v, a: _same(v, a) if isinstance(_field_of(v, a[:1]), t.Prim | t.OptionalT | t.ListT | t.RecordT) else _field_of(v, a[:1]),
-            _where, 'tx | where("type", "fee")',
+            lambda v, a: (
+                _same(v, a)
+                if isinstance(_field_of(v, a[:1]), t.Prim | t.OptionalT | t.ListT | t.RecordT)
+                else _field_of(v, a[:1])
+            ),
+            _where,
+            'tx | where("type", "fee")',
         ),
-        FilterSpec("map", "The list of one field of each item.", "a list", (_P("field", t.STRING),), _mapped, lambda ctx, v, f: [_get(i, f) for i in v], 'tx | map("amount")'),
-        FilterSpec("join", "Items joined into one text.", "a list", (_P("separator", t.STRING, required=False),), _fixed(_is_list, t.STRING), _join, 'tags | join(", ")'),
-        FilterSpec("round", "Rounded half-even to `places` decimals (default 0).", "a number", (_P("places", t.INTEGER, required=False),), _fixed(_is_number, t.NUMBER), _round, "{x | round(2)}"),
-        FilterSpec("abs", "Absolute value.", "a number", (), _fixed(_is_number, t.NUMBER), lambda ctx, v: abs(formats.to_decimal(v)), "{balance | abs}"),
-        FilterSpec("string", "The value as plain text.", "any value", (), lambda v, a: t.STRING, lambda ctx, v: formats.plain(v), "{count | string}"),
         FilterSpec(
-            "default", "The value, or `fallback` when absent.", "any value",
-            (_P("fallback", t.ANY),), _default, lambda ctx, v, fb: fb if v is None else v,
-            '{customer.title | default("")}', allows_absent=True,
+            "map",
+            "The list of one field of each item.",
+            "a list",
+            (_P("field", t.STRING),),
+            _mapped,
+            lambda ctx, v, f: [_get(i, f) for i in v],
+            'tx | map("amount")',
+        ),
+        FilterSpec(
+            "join",
+            "Items joined into one text.",
+            "a list",
+            (_P("separator", t.STRING, required=False),),
+            _fixed(_is_list, t.STRING),
+            _join,
+            'tags | join(", ")',
+        ),
+        FilterSpec(
+            "round",
+            "Rounded half-even to `places` decimals (default 0).",
+            "a number",
+            (_P("places", t.INTEGER, required=False),),
+            _fixed(_is_number, t.NUMBER),
+            _round,
+            "{x | round(2)}",
+        ),
+        FilterSpec(
+            "abs",
+            "Absolute value.",
+            "a number",
+            (),
+            _fixed(_is_number, t.NUMBER),
+            lambda ctx, v: abs(formats.to_decimal(v)),
+            "{balance | abs}",
+        ),
+        FilterSpec(
+            "string",
+            "The value as plain text.",
+            "any value",
+            (),
+            lambda v, a: t.STRING,
+            lambda ctx, v: formats.plain(v),
+            "{count | string}",
+        ),
+        FilterSpec(
+            "default",
+            "The value, or `fallback` when absent.",
+            "any value",
+            (_P("fallback", t.ANY),),
+            _default,
+            lambda ctx, v, fb: fb if v is None else v,
+            '{customer.title | default("")}',
+            allows_absent=True,
         ),
     ]
 }

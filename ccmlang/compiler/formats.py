@@ -61,7 +61,11 @@ def money(amount: object, currency: str, tag: str, places: int | None = None) ->
     quantum = Decimal(1).scaleb(-digits)
     value = value.quantize(quantum, rounding=ROUND_HALF_EVEN)
     return babel_numbers.format_currency(
-        value, currency.upper(), locale=loc, currency_digits=places is None, decimal_quantization=False
+        value,
+        currency.upper(),
+        locale=loc,
+        currency_digits=places is None,
+        decimal_quantization=False,
     )
 
 
@@ -71,7 +75,9 @@ def number(value: object, tag: str, places: int | None = None) -> str:
     if places is not None:
         dec = dec.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
         pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
-        return babel_numbers.format_decimal(dec, format=pattern, locale=locale(tag), decimal_quantization=False)
+        return babel_numbers.format_decimal(
+            dec, format=pattern, locale=locale(tag), decimal_quantization=False
+        )
     return babel_numbers.format_decimal(dec, locale=locale(tag), decimal_quantization=False)
 
 
@@ -80,7 +86,9 @@ def percent(value: object, tag: str, places: int = 0) -> str:
     dec = to_decimal(value)
     pattern = "#,##0" + ("." + "0" * places if places > 0 else "") + "%"
     scaled = (dec * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN) / 100
-    return babel_numbers.format_percent(scaled, format=pattern, locale=locale(tag), decimal_quantization=False)
+    return babel_numbers.format_percent(
+        scaled, format=pattern, locale=locale(tag), decimal_quantization=False
+    )
 
 
 def to_date(value: object) -> datetime.date:

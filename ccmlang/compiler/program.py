@@ -110,4 +110,6 @@ class Program:
         if len(parts) == 1:
             return module.components.get(parts[0])
         target = module.imports.get(parts[0])
-        return None if target is None else target.components.get(parts[1]) if len(parts) == 2 else None
+        return (
+            None if target is None else target.components.get(parts[1]) if len(parts) == 2 else None
+        )
