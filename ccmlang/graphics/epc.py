@@ -1,9 +1,9 @@
 """EPC QR codes ("GiroCode"): SEPA credit transfer data for banking apps to scan.
 
 Implements EPC069-12 "Quick Response Code: Guidelines to Enable Data Capture for the Initiation of
-a SEPA Credit Transfer", version 002, character set 1 (UTF-8), error correction level M (§3.2).
-The payload (§3.4) is up to twelve LF-separated fields, no trailing separator after the last
-populated field, at most 331 bytes (what fits a version 13-M QR code).
+a SEPA Credit Transfer", section 2: version 002, character set 1 (UTF-8), error correction
+level M. The payload is up to twelve LF-separated data elements, nothing after the last
+populated one, at most 331 bytes (what fits the maximum version 13-M QR code).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def epc_payload(
     purpose: str = "",
     info: str = "",
 ) -> str:
-    """The EPC069-12 v002 payload text, fields in the order of §3.4.
+    """The EPC069-12 v002 payload text, data elements in the order of the guideline's table.
 
     ``reference`` is the structured remittance information (an ISO 11649 ``RF`` creditor
     reference is checked), ``text`` the unstructured one; the standard allows one of them, not
@@ -164,13 +164,13 @@ def epc_payload(
         text,  # 11 unstructured remittance information
         info,  # 12 beneficiary to originator information
     ]
-    while fields[-1] == "":  # §3.4: nothing after the last populated element
+    while fields[-1] == "":  # nothing after the last populated element
         fields.pop()
     payload = "\n".join(fields)
     size = len(payload.encode("utf-8"))
     if size > MAX_PAYLOAD_BYTES:
         raise GraphicError(
-            f"EPC QR payload is {size} bytes; the maximum is {MAX_PAYLOAD_BYTES} (EPC069-12 §3.4)"
+            f"EPC QR payload is {size} bytes; the maximum is {MAX_PAYLOAD_BYTES} (EPC069-12)"
         )
     return payload
 

@@ -1,7 +1,7 @@
 """QR codes (ISO/IEC 18004) as vector SVG.
 
 segno does the hard, well-tested part (mode selection, Reed–Solomon, masking); we only turn its
-module matrix into one compact ``<path>`` with the 4-module quiet zone of ISO/IEC 18004 §6.3.8.
+module matrix into one compact ``<path>`` with the 4-module quiet zone ISO/IEC 18004 requires.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import segno
 
 from ccmlang.graphics.svg import GraphicError, SvgGraphic, matrix_svg
 
-QUIET_ZONE = 4  # modules, ISO/IEC 18004:2015 §6.3.8
+QUIET_ZONE = 4  # modules, the ISO/IEC 18004 minimum for QR Code (not Micro QR)
 ERROR_LEVELS = ("L", "M", "Q", "H")
 
 
@@ -31,9 +31,7 @@ def qr_matrix(
     if level not in ERROR_LEVELS:
         raise GraphicError(f"QR error level must be one of L, M, Q, H, got {error!r}")
     try:
-        qr = segno.make_qr(
-            data, error=level, encoding=encoding, mode=mode, boost_error=False
-        )
+        qr = segno.make_qr(data, error=level, encoding=encoding, mode=mode, boost_error=False)
     except ValueError as exc:  # segno.DataOverflowError and encoding errors are ValueErrors
         raise GraphicError(f"cannot encode QR code: {exc}") from exc
     return tuple(qr.matrix)
