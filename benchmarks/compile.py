@@ -126,7 +126,11 @@ def main() -> None:
             times = measure(lambda p=path: check(p), max(3, args.repeat // 6))
             ms = statistics.median(times)
             print(f"{path.name:<20} {lines:>7} {ms:>9.1f} {ms * 1000 / lines:>9.1f}")
-            results[f"generated-{lines}"] = {"lines": lines, "ms": ms, "us_per_line": ms * 1000 / lines}
+            results[f"generated-{lines}"] = {
+                "lines": lines,
+                "ms": ms,
+                "us_per_line": ms * 1000 / lines,
+            }
 
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
