@@ -139,6 +139,15 @@ def parse_expression(
     """Parse an interpolated expression that starts at ``offset`` in ``file``."""
     simple = _SIMPLE_PATH.match(text)
     if simple:
+        if simple.group(1).count(".") >= MAX_NESTING * 4:  # the tree-depth limit, as below
+            start = offset + simple.start(1)
+            sink.error(
+                "E0009",
+                f"this construct nests deeper than {MAX_NESTING * 4} levels",
+                file.span(start, start + 1),
+                hints=["split long expressions with `let`"],
+            )
+            return None
         return _path_expr(simple.group(1), file, offset + simple.start(1))
     try:
         tree = parser().parse(text, start="expr_start")
@@ -561,6 +570,45 @@ def _unwrap(items: list[Any]) -> list[Any]:
     return [i for i in items if i is not None]
 
 
+_STANDALONE = frozenset({"br", "rule", "page-break", "slot"})
+"""Elements that take neither a positional value nor a body."""
+
+
+def _split_standalone(items: list[Any]) -> list[Any]:
+    """``"line one" br`` then ``"line two"`` on the next line: the grammar lets ``br`` take the
+    string as its positional value, but these elements take none, so it is a text statement."""
+    out: list[Any] = []
+    for item in items:
+        if (
+            isinstance(item, ast.Element)
+            and item.keyword in _STANDALONE
+            and isinstance(item.positional, ast.Str)
+            and item.binding is None
+            and item.value is None
+            and item.body is None
+            and all(o.span.start < item.positional.span.start for o in item.options)
+        ):
+            text = item.positional
+            out.append(
+                ast.Element(
+                    item.keyword,
+                    None,
+                    None,
+                    item.options,
+                    None,
+                    None,
+                    item.keyword_span,
+                    item.keyword_span.to(item.options[-1].span)
+                    if item.options
+                    else item.keyword_span,
+                )
+            )
+            out.append(ast.Text(text, text.span))
+        else:
+            out.append(item)
+    return out
+
+
 @v_args(meta=True)
 class _Builder(Transformer[Token, Any]):
     """Lower Lark's parse tree to :mod:`ccmlang.compiler.ast` nodes with spans."""
@@ -586,7 +634,7 @@ class _Builder(Transformer[Token, Any]):
 
     # -- module
     def start(self, meta: Any, items: list[Any]) -> list[Any]:
-        return _unwrap(items)
+        return _split_standalone(_unwrap(items))
 
     def expr_start(self, meta: Any, items: list[Any]) -> Any:
         return items[0]
@@ -689,7 +737,7 @@ class _Builder(Transformer[Token, Any]):
         return ast.Option(_opt_name(opt), value, extras, self._tok(opt), self._span(meta))
 
     def body(self, meta: Any, items: list[Any]) -> ast.Body:
-        return ast.Body(tuple(items), self._span(meta))
+        return ast.Body(tuple(_split_standalone(items)), self._span(meta))
 
     def text_stmt(self, meta: Any, items: list[Any]) -> ast.Text:
         return ast.Text(self._string(items[0]), self._span(meta))

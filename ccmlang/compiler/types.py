@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeAlias
 
 
@@ -276,7 +277,7 @@ def _type_of_constant(value: Any) -> Type:
         return BOOL
     if isinstance(value, int):
         return INTEGER
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):  # schemas are loaded with parse_float=Decimal
         return NUMBER
     if isinstance(value, str):
         return STRING

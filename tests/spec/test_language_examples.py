@@ -48,16 +48,6 @@ _EXPECTED_CODE = re.compile(r"^\s*//\s*(E\d{4})\b")
 
 TEXT = MANUAL.read_text(encoding="utf-8")
 
-KNOWN_RENDER_BUGS = {
-    "let days = policy.end - policy.start": (
-        "evaluator: dates from the data are strings at render time, so `date - date` fails "
-        "(E3008) and `date + n` joins text instead of adding days"
-    ),
-}
-"""Blocks (found by a line they contain) that check but fail to render because of a known bug
-in ccmlang, not in the manual. Strict: when the bug is fixed the test fails until the entry is
-removed."""
-
 
 @dataclass(frozen=True)
 class Block:
@@ -130,9 +120,7 @@ def test_the_manual_has_examples_of_every_kind() -> None:
 def _renderable(blocks: list[Block]) -> list[Any]:
     params = []
     for block in blocks:
-        bug = next((why for line, why in KNOWN_RENDER_BUGS.items() if line in block.source), None)
-        marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
-        params.append(pytest.param(block, marks=marks, id=block.id))
+        params.append(pytest.param(block, id=block.id))
     return params
 
 
