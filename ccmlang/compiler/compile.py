@@ -166,7 +166,7 @@ def _check(
 def _internal(sink: DiagnosticSink, exc: Exception) -> None:
     where = traceback.extract_tb(exc.__traceback__)[-1]
     sink.error(
-        "E0000",
+        "E9000",
         f"internal error in the compiler: {type(exc).__name__}: {exc} "
         f"({Path(where.filename).name}:{where.lineno})",
         None,
