@@ -56,8 +56,14 @@ def test_every_code_has_a_section() -> None:
         assert CODES[code].name == name, code
 
 
+INTERNAL = {"E9000"}
+"""Bugs in ccmlang itself: documented, but there is no template that should trigger them."""
+
+
 def test_every_section_has_examples() -> None:
     for code, (_, blocks) in SECTIONS.items():
+        if code in INTERNAL:
+            continue
         kinds = {kind for kind, _ in blocks}
         assert "ok" in kinds, code
         assert "fail" in kinds or code in NO_FAILING_SOURCE, code
