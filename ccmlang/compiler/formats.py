@@ -7,6 +7,7 @@ same few locales millions of times.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
@@ -52,21 +53,28 @@ def to_decimal(value: object) -> Decimal:
 
 
 def money(amount: object, currency: str, tag: str, places: int | None = None) -> str:
-    """``1234.5`` EUR in de-DE → ``1.234,50 €``. Rounds half-even to the currency's digits."""
+    """``1234.5`` EUR in de-DE → ``1.234,50 €``. Rounds half-even to the currency's digits, or
+    to ``places`` (unit prices to 4 decimals, whole amounts with 0), in the locale's pattern."""
     value = to_decimal(amount)
     if not currency or len(currency) != 3 or not currency.isalpha():
         raise FormatError(f"`{currency}` is not an ISO 4217 currency code")
+    code = currency.upper()
     loc = locale(tag)
-    digits = babel_numbers.get_currency_precision(currency.upper()) if places is None else places
-    quantum = Decimal(1).scaleb(-digits)
-    value = value.quantize(quantum, rounding=ROUND_HALF_EVEN)
-    return babel_numbers.format_currency(
-        value,
-        currency.upper(),
-        locale=loc,
-        currency_digits=places is None,
-        decimal_quantization=False,
+    digits = babel_numbers.get_currency_precision(code) if places is None else places
+    value = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    pattern = _with_decimals(loc.currency_formats["standard"], digits)
+    return pattern.apply(
+        value, loc, currency=code, currency_digits=False, decimal_quantization=True
     )
+
+
+def _with_decimals(
+    pattern: babel_numbers.NumberPattern, places: int
+) -> babel_numbers.NumberPattern:
+    """The locale's own pattern (symbol position, spacing) with exactly ``places`` decimals."""
+    fixed = copy.copy(pattern)
+    fixed.frac_prec = (places, places)
+    return fixed
 
 
 def number(value: object, tag: str, places: int | None = None) -> str:
@@ -82,13 +90,12 @@ def number(value: object, tag: str, places: int | None = None) -> str:
 
 
 def percent(value: object, tag: str, places: int = 0) -> str:
-    """``0.125`` → ``12.5%`` with ``places=1``; the input is a fraction, as in CLDR."""
+    """``0.125`` → ``12.5%`` (en) or ``12,5 %`` (fr) with ``places=1``; the input is a fraction."""
     dec = to_decimal(value)
-    pattern = "#,##0" + ("." + "0" * places if places > 0 else "") + "%"
+    loc = locale(tag)
     scaled = (dec * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN) / 100
-    return babel_numbers.format_percent(
-        scaled, format=pattern, locale=locale(tag), decimal_quantization=False
-    )
+    pattern = _with_decimals(loc.percent_formats[None], places)
+    return pattern.apply(scaled, loc, decimal_quantization=True)
 
 
 def to_date(value: object) -> datetime.date:
