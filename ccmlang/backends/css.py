@@ -51,7 +51,8 @@ _LENGTH = re.compile(r"^(-?\d+(?:\.\d+)?)([a-z]*)$")
 BASE_RULES = """\
 html, body { margin: 0; padding: 0; }
 figure { margin: 0; }
-figure.ccm-figure img, figure.ccm-graphic img { display: block; }
+figure.ccm-figure, figure.ccm-graphic { line-height: 0; }
+figure.ccm-figure img, figure.ccm-graphic img { display: inline-block; vertical-align: top; }
 table.ccm-table { border-collapse: collapse; width: 100%; }
 table.ccm-fixed { table-layout: fixed; }
 table.ccm-table > thead { display: table-header-group; }
