@@ -481,7 +481,10 @@ def find_examples(examples: Path) -> list[tuple[str, Path, Path | None]]:
         templates = sorted(p for p in directory.glob("*.ccm") if template_kind(p) == "template")
         if not templates:
             continue
-        data = sorted((directory / "data").glob("*.json"))
+        # `sample.json` is the example's showcase record when there is one.
+        data = sorted(
+            (directory / "data").glob("*.json"), key=lambda p: (p.name != "sample.json", p.name)
+        )
         found.append((directory.name, templates[0], data[0] if data else None))
     return found
 

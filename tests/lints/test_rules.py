@@ -93,6 +93,12 @@ CASES: list[tuple[str, str, str]] = [
     ),
     (
         "W108",
+        'template "T" languages: ["en", "de"]\neditable e { paragraph "Kind regards" }\n',
+        'template "T" languages: ["en", "de"]\neditable e label: "Closing words" '
+        '{ paragraph { en: "Kind regards" de: "Mit freundlichen Grüßen" } }\n',
+    ),
+    (
+        "W108",
         'template "T" languages: ["en", "de"]\nimage "x.svg" alt: "Logo"\n',
         'template "T" languages: ["en"]\nimage "x.svg" alt: "Logo"\n',
     ),

@@ -34,8 +34,20 @@ def _literal_texts(v: Visit) -> Iterator[ast.Str]:
         and node.name in _TEXT_OPTIONS
         and isinstance(node.value, ast.Str)
         and not v.inside(*_NOT_TEXT_PARENTS)
+        and not _staff_label(v)
     ):
         yield node.value
+
+
+def _staff_label(v: Visit) -> bool:
+    """``editable closing label: "…"`` is shown to agents in the form, never to customers."""
+    parent = v.parent
+    return (
+        isinstance(v.node, ast.Option)
+        and v.node.name in ("label", "help")
+        and isinstance(parent, ast.Element)
+        and parent.keyword == "editable"
+    )
 
 
 def _has_words(text: ast.Str) -> bool:
