@@ -19,7 +19,6 @@ resolves per page inside running elements.
 from __future__ import annotations
 
 import hashlib
-import functools
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -112,7 +111,7 @@ def value(text: str, what: str = "value") -> str:
 _CSS_UNSAFE = re.compile('["\\\\<>\\x00-\\x1f\\x7f]')
 
 
-@functools.lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)
 def css_string(text: str) -> str:
     """A double-quoted CSS string; ``<``/``>`` escaped too, so it is safe inside ``<style>``.
 
