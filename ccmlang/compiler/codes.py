@@ -90,7 +90,9 @@ _CODES = [
     Code("E3009", "limit.image", "An image larger than the pixel limit."),
     Code("E3010", "xml.unsafe", "An XML asset with entities, a DTD or external references."),
     # ---- bugs in ccmlang itself (never the designer's fault; please report them)
-    Code("E9000", "internal.error", "An unexpected failure inside ccmlang; the message has details."),
+    Code(
+        "E9000", "internal.error", "An unexpected failure inside ccmlang; the message has details."
+    ),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

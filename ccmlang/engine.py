@@ -1,0 +1,98 @@
+"""Which engine makes a project's PDFs (spec/typst.md, "Choosing the engine").
+
+A template project chooses its PDF engine once, in ``ccm.toml`` at the project root::
+
+    [render]
+    engine = "typst"        # or "weasyprint" (the default)
+
+and the preview, ``ccm render --to pdf`` and ``ccm batch`` all ask :func:`pdf_backend_for`, so what
+the designer sees is what is sent. A command-line ``--engine`` overrides the file for one run.
+Each engine is a backend in the ``ccmlang.backends`` registry (``pdf`` for WeasyPrint,
+``pdf-typst`` for Typst); an engine whose optional package is missing is an :class:`EngineError`
+that says what to install, never a silent switch to the other engine.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from ccmlang.backends.base import Backend, Registry, UnknownBackendError, load_backends
+
+CONFIG_FILE = "ccm.toml"
+DEFAULT_ENGINE = "weasyprint"
+ENGINES = {"weasyprint": "pdf", "typst": "pdf-typst"}
+"""Engine name → backend name in the registry."""
+EXTRAS = {"typst": "ccmlang[typst]"}
+
+
+class EngineError(ValueError):
+    """An unknown engine, a bad ``[render]`` table, or an engine that is not installed."""
+
+
+def _config_file(project: str | Path | None) -> Path | None:
+    if project is None or project == "":
+        return None
+    path = Path(project)
+    if path.name == CONFIG_FILE:
+        return path if path.is_file() else None
+    if path.is_file():  # a template or other file: its directory
+        path = path.parent
+    candidate = path / CONFIG_FILE
+    return candidate if candidate.is_file() else None
+
+
+def check_engine(name: str, source: str = "--engine") -> str:
+    """``name`` normalised, or :class:`EngineError` naming the known engines."""
+    key = name.strip().lower()
+    if key not in ENGINES:
+        known = ", ".join(sorted(ENGINES))
+        raise EngineError(f"{source}: unknown PDF engine {name!r} (known: {known})")
+    return key
+
+
+def configured_engine(project: str | Path | None) -> str:
+    """The engine the project's ``ccm.toml`` chooses (``[render] engine``), else the default.
+
+    ``project`` is the project root (``Document.project_root``), or its ``ccm.toml``.
+    """
+    path = _config_file(project)
+    if path is None:
+        return DEFAULT_ENGINE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EngineError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise EngineError(f"{path}: not valid TOML: {exc}") from exc
+    table = data.get("render", {})
+    if not isinstance(table, dict):
+        raise EngineError(f"{path}: [render] must be a table")
+    value = table.get("engine", DEFAULT_ENGINE)
+    if not isinstance(value, str):
+        raise EngineError(f"{path}: [render] engine must be a string")
+    return check_engine(value, f"{path}: [render] engine")
+
+
+def engine_for(project: str | Path | None, override: str | None = None) -> str:
+    """``override`` (the command line's ``--engine``) if given, else the project's choice."""
+    if override:
+        return check_engine(override)
+    return configured_engine(project)
+
+
+def pdf_backend_for(
+    project: str | Path | None,
+    override: str | None = None,
+    *,
+    registry: Registry | None = None,
+) -> Backend:
+    """The PDF backend of a project: preview, ``ccm render`` and ``ccm batch`` all call this."""
+    engine = engine_for(project, override)
+    registry = registry or load_backends()
+    try:
+        return registry.get(ENGINES[engine])
+    except UnknownBackendError as exc:
+        extra = EXTRAS.get(engine)
+        hint = f"; install it with `pip install {extra}`" if extra else ""
+        raise EngineError(f"the {engine} PDF engine is not available ({exc}){hint}") from exc
