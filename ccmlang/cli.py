@@ -218,6 +218,8 @@ class RenderRequest:
     pdf_variant: str | None = None
     inline_assets: bool = True
     """HTML: embed images and fonts, so the file works wherever it is copied."""
+    engine: str | None = None
+    """``--engine``: the PDF engine for ``--to pdf``; default: the project's ``[render] engine``."""
 
 
 def _backend_diagnostic(exc: Exception) -> Diagnostic:
@@ -275,10 +277,17 @@ def render_to_bytes(request: RenderRequest, cwd: Path | None = None) -> tuple[by
     from ccmlang.compiler.compile import compile_file
     from ccmlang.compiler.evaluate import RenderError
     from ccmlang.compiler.project import find_project_root
+    from ccmlang.engine import EngineError, pdf_backend_for
 
     cwd = Path.cwd() if cwd is None else cwd
-    backend = load_backends().get(request.backend)
     root = find_project_root(request.template)
+    if request.backend == "pdf":  # the project's engine, so what is previewed is what is sent
+        try:
+            backend = pdf_backend_for(root, request.engine)
+        except EngineError as exc:
+            raise LookupError(str(exc)) from None
+    else:
+        backend = load_backends().get(request.backend)
     try:
         template = compile_file(request.template, project_root=root)
     except CompileError as exc:
@@ -363,6 +372,14 @@ def render_command(
             help="HTML: embed images and fonts (the file stands alone) or link them by path.",
         ),
     ] = True,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            metavar="ENGINE",
+            help="PDF engine for --to pdf: weasyprint or typst (default: ccm.toml [render]).",
+        ),
+    ] = None,
     color: Annotated[ColorMode, typer.Option(help="Colour error output.")] = ColorMode.auto,
 ) -> None:
     """Render one data record through a template to PDF, HTML, a layout tree or text."""
@@ -377,7 +394,9 @@ def render_command(
         data_path = Path(data)
         if not data_path.is_file():
             raise _usage_error(f"data file {data!r} does not exist")
-    request = RenderRequest(template, data_path, to, record, locale, pdf_variant, inline_assets)
+    request = RenderRequest(
+        template, data_path, to, record, locale, pdf_variant, inline_assets, engine
+    )
     try:
         payload, extension = render_to_bytes(request)
     except LookupError as exc:

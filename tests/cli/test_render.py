@@ -215,3 +215,28 @@ def test_real_example_to_html(tmp_path: Path, ccm: Invoke) -> None:
     assert result.exit_code == 0, result.stderr
     assert out.read_bytes().lstrip().lower().startswith(b"<!doctype html")
     shutil.rmtree(tmp_path)
+
+
+def test_engine_from_project_config_and_flag(tmp_path: Path, ccm: Invoke) -> None:
+    """`--to pdf` uses the project's `[render] engine`; `--engine` overrides it."""
+    project = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, project)
+    config = project / "ccm.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[render]\nengine = "typst"\n')
+    template = str(project / "statement" / "statement.ccm")
+    data = str(project / "statement" / "data" / "sample.json")
+    assert ccm("render", template, "-d", data, "-o", str(tmp_path / "t.pdf")).exit_code == 0
+    assert "Typst" in _producer(tmp_path / "t.pdf")
+    out = str(tmp_path / "w.pdf")
+    assert ccm("render", template, "-d", data, "--engine", "weasyprint", "-o", out).exit_code == 0
+    assert "WeasyPrint" in _producer(tmp_path / "w.pdf")
+    bad = ccm("render", template, "-d", data, "--engine", "nope", "-o", out)
+    assert bad.exit_code == 2
+    assert "unknown PDF engine 'nope'" in bad.stderr
+
+
+def _producer(path: Path) -> str:
+    from pypdf import PdfReader
+
+    info = PdfReader(path).metadata or {}
+    return f"{info.get('/Producer', '')} {info.get('/Creator', '')}"
