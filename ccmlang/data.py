@@ -133,7 +133,7 @@ def iter_records(
         if fmt == "auto":
             fmt = _EXTENSIONS.get(Path(path).suffix.lower(), "auto") if path != "-" else "auto"
         if fmt == "auto":
-            fmt, stream = _sniff(stream)
+            fmt = _sniff(stream)
         if fmt == "json":
             yield from _json_records(stream.read(), path)
         elif fmt == "jsonl":
@@ -167,52 +167,20 @@ def select_record(
     raise DataError(f"there is no record {number}: the file has {count} record(s)", str(source))
 
 
-def _open(source: str | Path) -> BinaryIO:
+def _open(source: str | Path) -> io.BufferedReader:
     if str(source) == "-":
-        return sys.stdin.buffer
+        stdin = sys.stdin.buffer
+        return stdin if isinstance(stdin, io.BufferedReader) else io.BufferedReader(stdin)  # type: ignore[arg-type]
     try:
         return open(source, "rb")
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror or exc}", str(source)) from None
 
 
-class _Replay(io.RawIOBase):
-    """A binary stream with some already-read bytes put back in front (for sniffing)."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head = head
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        data = self._rest.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self._rest.close()
-        super().close()
-
-
-def _sniff(stream: BinaryIO) -> tuple[Format, BinaryIO]:
-    head = b""
-    while True:
-        chunk = stream.read(1)
-        if not chunk:
-            break
-        head += chunk
-        if not chunk.isspace() and head.lstrip(b"\xef\xbb\xbf").strip():
-            break
-    first = head.lstrip(b"\xef\xbb\xbf").strip()[:1]
-    replay = io.BufferedReader(_Replay(head, stream))
-    return ("json" if first == b"[" else "jsonl"), replay
+def _sniff(stream: io.BufferedReader) -> Format:
+    """``[`` first (after white space) is a JSON array; anything else reads as JSON Lines."""
+    head = stream.peek(4096)[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "json" if head[:1] == b"[" else "jsonl"
 
 
 def _json_records(raw: bytes, path: str) -> Iterator[Record]:
@@ -389,7 +357,8 @@ def _check_columns(paths: list[tuple[str, ...]], path: str) -> None:
         for n in range(1, len(column)):
             if column[:n] in seen:
                 raise DataError(
-                    f"column `{'.'.join(column[:n])}` is a value, but `{'.'.join(column)}` makes it a record",
+                    f"column `{'.'.join(column[:n])}` is a value, "
+                    f"but `{'.'.join(column)}` makes it a record",
                     path,
                     1,
                 )

@@ -20,19 +20,15 @@ from typing import Any
 
 from ccmlang import layout
 from ccmlang.compiler import ast, formats
+from ccmlang.compiler.diagnostics import DiagnosticSink
 from ccmlang.compiler.elements import PAGE_SIZES, Ctx
 from ccmlang.compiler.evaluate_blocks import BlockEvaluator
-from ccmlang.compiler.evaluate_cache import (
-    cache_for,
-    const_css,
-    four,
-    merge_styles,
-    word,
-)
+from ccmlang.compiler.evaluate_cache import cache_for, merge_styles, word
 from ccmlang.compiler.evaluate_expr import RenderError, Scope, fail
 from ccmlang.compiler.evaluate_inputs import check_inputs
 from ccmlang.compiler.limits import Limits
 from ccmlang.compiler.program import Program
+from ccmlang.compiler.values import Values
 
 __all__ = ["DEFAULT_LOCALE", "DEFAULT_PAGE", "RenderError", "merge_styles", "render_document"]
 
@@ -144,29 +140,22 @@ def _page(
 def _page_geometry(
     opts: Mapping[str, ast.Option],
 ) -> tuple[str, str, tuple[str, str, str, str], str | None, str | None]:
-    """Size (named or two lengths), orientation, margins and furniture heights: constants."""
-    width, height = PAGE_SIZES["A4"]
-    size = opts.get("size")
-    if size is not None:
-        named = word(size.value)
-        if named in PAGE_SIZES:
-            width, height = PAGE_SIZES[named]
-        else:
-            lengths = [c for c in (const_css(e) for e in (size.value, *size.extra)) if c]
-            if len(lengths) >= 2:
-                width, height = lengths[0], lengths[1]
+    """Size, orientation, margins and furniture heights: constants, read once like the checker."""
+    values = Values(DiagnosticSink())  # checked at compile time: nothing to report here
+    size, margin = opts.get("size"), opts.get("margin")
+    width, height = (values.size(size) if size is not None else None) or PAGE_SIZES["A4"]
     orientation = opts.get("orientation")
     if orientation is not None and word(orientation.value) == "landscape":
         width, height = height, width
-    margin: tuple[str, str, str, str] = ("20mm",) * 4
-    margin_opt = opts.get("margin")
-    if margin_opt is not None:
-        lengths = [c for c in (const_css(e) for e in (margin_opt.value, *margin_opt.extra)) if c]
-        if lengths:
-            margin = four(lengths[:4])
-    heights = [opts.get(n) for n in ("header-height", "footer-height")]
-    header, footer = (None if o is None else const_css(o.value) for o in heights)
-    return width, height, margin, header, footer
+    margins = (values.lengths(margin) if margin is not None else None) or ("20mm",) * 4
+    header, footer = (opts.get(n) for n in ("header-height", "footer-height"))
+    return (
+        width,
+        height,
+        (margins[0], margins[1], margins[2], margins[3]),
+        None if header is None else values.length(header, header.value),
+        None if footer is None else values.length(footer, footer.value),
+    )
 
 
 def _metadata(ev: BlockEvaluator, program: Program, scope: Scope, tag: str) -> layout.Metadata:

@@ -123,7 +123,7 @@ class BlockEvaluator(ExprEvaluator):
     # ------------------------------------------------------------ limits
 
     def made(self, span: Span, count: int = 1) -> None:
-        """Account for ``count`` new layout nodes (``E3003``), and look at the clock now and then."""
+        """Count ``count`` new layout nodes (``E3003``); look at the clock now and then."""
         self.nodes += count
         if self.nodes > self.max_nodes:
             fail(

@@ -23,8 +23,12 @@ from typing import Any
 
 from ccmlang import layout
 from ccmlang.compiler import ast
+from ccmlang.compiler.diagnostics import DiagnosticSink
 from ccmlang.compiler.elements import ELEMENTS, STYLE_PROPERTIES
+from ccmlang.compiler.parse import _matching_brace
 from ccmlang.compiler.program import ModuleInfo, Program
+from ccmlang.compiler.styles import apply
+from ccmlang.compiler.values import Values
 
 EMPTY_STYLE = layout.Style()
 _STYLE_FIELDS = tuple(f.name for f in dataclasses.fields(layout.Style))
@@ -105,7 +109,7 @@ ELEMENT_OPTIONS = _element_options()
 
 
 class ProgramCache:
-    """Lazily filled facts about one program; safe to share between threads (fills are idempotent)."""
+    """Lazily filled facts about one program; threads may share it (fills are idempotent)."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
@@ -113,7 +117,6 @@ class ProgramCache:
         self.plans: dict[int, Plan] = {}
         self.origins: dict[int, layout.Origin] = {}
         self.assets: dict[tuple[str, str], str] = {}
-        self.misc: dict[Any, Any] = {}
         self.texts: dict[int, tuple[str | ast.Expr | None, ...]] = {}
         self.project_root = Path(program.project_root).resolve()
 
@@ -209,31 +212,13 @@ def _escaped_newlines(raw: str) -> list[bool]:
         elif raw.startswith("{{", i) or raw.startswith("}}", i):
             i += 2
         elif char == "{":
-            i = _interpolation_end(raw, i + 1) + 1
+            close = _matching_brace(raw, i + 1)  # the parser's own rule for interpolations
+            i = (n if close == -1 else close) + 1
         else:
             if char == "\n":
                 kinds.append(False)
             i += 1
     return kinds
-
-
-def _interpolation_end(raw: str, start: int) -> int:
-    """Index of the ``}`` closing an interpolation (quoted strings inside skipped)."""
-    quote: str | None = None
-    i = start
-    while i < len(raw):
-        char = raw[i]
-        if quote:
-            if char == "\\":
-                i += 1
-            elif char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == "}":
-            return i
-        i += 1
-    return len(raw)
 
 
 _CACHES: OrderedDict[int, ProgramCache] = OrderedDict()
@@ -300,17 +285,6 @@ def const_bool(opt: ast.Option | None, default: bool) -> bool:
     return default
 
 
-def four(values: list[str]) -> tuple[str, str, str, str]:
-    """CSS shorthand order: 1 → all sides, 2 → vertical horizontal, 3 → top horizontal bottom."""
-    if len(values) == 1:
-        return (values[0], values[0], values[0], values[0])
-    if len(values) == 2:
-        return (values[0], values[1], values[0], values[1])
-    if len(values) == 3:
-        return (values[0], values[1], values[2], values[1])
-    return (values[0], values[1], values[2], values[3])
-
-
 def const_css(expr: ast.Expr) -> str | None:
     """A literal length or colour as CSS; ``None`` when the value must be evaluated."""
     if isinstance(expr, ast.Length):
@@ -325,31 +299,11 @@ def const_css(expr: ast.Expr) -> str | None:
 
 
 def inline_style(opts: dict[str, ast.Option], names: tuple[str, ...]) -> layout.Style | None:
-    """Style properties written on the element itself (``align: right``, ``padding: 3mm``)."""
-    values: dict[str, Any] = {}
-    for name in names:
-        opt = opts.get(name)
-        if opt is None or name not in STYLE_PROPERTIES:
-            continue
-        if name == "align":
-            values["text_align"] = word(opt.value)
-        elif name == "padding":
-            parts = [const_css(e) for e in (opt.value, *opt.extra)]
-            values["padding"] = four([p for p in parts if p is not None])
-        elif name == "border":
-            values["border"] = border(opt)
-        elif name == "background":
-            values["background"] = const_css(opt.value)
-    return layout.Style(**values) if values else None
-
-
-def border(opt: ast.Option) -> tuple[layout.Border, ...]:
-    """``border: none`` or ``border: 0.5pt #cccccc``, on all four sides."""
-    if word(opt.value) == "none":
-        side = layout.Border("0", "#000000", "none")
-    else:
-        parts = [const_css(e) or "" for e in (opt.value, *opt.extra)]
-        width = next((p for p in parts if not p.startswith("#")), "1pt")
-        color = next((p for p in parts if p.startswith("#")), "#000000")
-        side = layout.Border(width, color)
-    return (side, side, side, side)
+    """Style properties written on the element itself (``align: right``, ``padding: 3mm``),
+    read and applied exactly as a ``style`` declaration's (``values``, ``styles.apply``)."""
+    given = [opts[n] for n in names if n in opts and n in STYLE_PROPERTIES]
+    if not given:
+        return None
+    values = Values(DiagnosticSink())  # checked at compile time: nothing to report here
+    props = {o.name: values.read(o, STYLE_PROPERTIES[o.name]) for o in given}
+    return apply(layout.Style(), {k: v for k, v in props.items() if v is not None}, None)

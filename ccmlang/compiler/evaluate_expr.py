@@ -313,7 +313,7 @@ _UNKEYABLE = object()
 
 def _memo_part(item: Any) -> Any:
     """``Decimal("1.0")`` and ``Decimal("1.00")`` are equal but may print differently, so decimals
-    are keyed by digits and exponent; booleans and dates are tagged so ``True`` never meets ``1``."""
+    are keyed by digits and exponent; booleans and dates are tagged (``True`` is not ``1``)."""
     kind = item.__class__
     if kind is Decimal:
         return item.as_tuple()

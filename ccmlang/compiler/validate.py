@@ -43,25 +43,31 @@ _Validator = validators.extend(
 )
 
 
-_FAST: dict[int, tuple[weakref.ref[Any], Check]] = {}
-"""Fast checkers by ``id`` of their validator (validators are not hashable); entries leave
-with their validator."""
+_FAST: dict[int, tuple[weakref.ref[Any], Check | None]] = {}
+"""Fast checkers by ``id`` of their validator (validators are not hashable), ``None`` when the
+schema needs jsonschema; entries leave with their validator."""
 
 
 def compile_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
     """A validator built once per template (checks ``format``s such as ``date`` too).
 
-    When the schema allows it, a fast checker (:mod:`.validate_fast`) is compiled alongside and
-    answers for valid records; jsonschema only runs to explain invalid ones.
+    A fast checker (:mod:`.validate_fast`) is compiled alongside when the schema allows it: it
+    answers for valid records, and jsonschema only runs to explain invalid ones.
     """
-    formats = FormatChecker()
-    validator: Draft202012Validator = _Validator(schema, format_checker=formats)
-    fast = compile_fast(schema, formats)
-    if fast is not None:
-        key = id(validator)
-        _FAST[key] = (weakref.ref(validator), fast)
-        weakref.finalize(validator, _FAST.pop, key, None)
+    validator: Draft202012Validator = _Validator(schema, format_checker=FormatChecker())
+    _fast_check(validator)
     return validator
+
+
+def _fast_check(validator: Draft202012Validator) -> Check | None:
+    """The validator's fast checker, made on first use (also for an unpickled validator)."""
+    key = id(validator)
+    entry = _FAST.get(key)
+    if entry is None or entry[0]() is not validator:
+        formats = validator.format_checker or FormatChecker()
+        entry = _FAST[key] = (weakref.ref(validator), compile_fast(validator.schema, formats))
+        weakref.finalize(validator, _FAST.pop, key, None)
+    return entry[1]
 
 
 def validate_data(validator: Draft202012Validator | None, data: Any) -> list[Diagnostic]:
@@ -83,11 +89,11 @@ def validate_data(validator: Draft202012Validator | None, data: Any) -> list[Dia
 
 
 def _fast_accepts(validator: Draft202012Validator, data: Any) -> bool:
-    entry = _FAST.get(id(validator))
-    if entry is None or entry[0]() is not validator:
+    check = _fast_check(validator)
+    if check is None:
         return False
     try:
-        return entry[1](data)
+        return check(data)
     except Exception:  # a value the fast checker trips on: jsonschema will judge it
         return False
 

@@ -266,7 +266,8 @@ def test_paragraphs_helper(render: Render) -> None:
 
 def test_a_string_after_an_element_without_text_is_the_next_statement(render: Render) -> None:
     """The grammar reads `rule` + newline + `"text"` as one element with a positional."""
-    doc = render('rule\n"after the rule"\npage-break\n"after the break"\nparagraph { "a" br\n "b" }')
+    source = 'rule\n"after the rule"\npage-break\n"after the break"\nparagraph { "a" br\n "b" }'
+    doc = render(source)
     kinds = [type(b).__name__ for b in doc.body]
     assert kinds == ["Rule", "Paragraph", "PageBreak", "Paragraph", "Paragraph"]
     assert paragraphs(doc) == ["after the rule", "after the break", "a\nb"]

@@ -179,3 +179,12 @@ def test_select_record(tmp_path: Path) -> None:
 def test_unknown_format(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="unknown data format"):
         list(iter_records(write(tmp_path, "a.json", "{}"), "xml"))  # type: ignore[arg-type]
+
+
+def test_csv_with_crlf_bom_and_quoted_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes('\ufeffname,note\r\n"Ann","two\r\nlines"\r\nBob,x\r\n'.encode())
+    first, second = iter_records(path)
+    assert first.value == {"name": "Ann", "note": "two\r\nlines"}
+    assert second.value == {"name": "Bob", "note": "x"}
+    assert (first.line, second.line) == (2, 4)

@@ -37,7 +37,9 @@ SYNTHETIC: list[dict[str, Any]] = [
             "s": {"type": "string", "minLength": 1, "maxLength": 3, "pattern": "^[a-c]"},
             "d": {"type": "string", "format": "date"},
             "c": {"const": [1, {"a": False}]},
-            "list": {"type": "array", "items": {"$ref": "#/$defs/item"}, "minItems": 1, "maxItems": 3},
+            "list": {
+                "type": "array", "items": {"$ref": "#/$defs/item"}, "minItems": 1, "maxItems": 3
+            },
         },
         "additionalProperties": {"type": "boolean"},
         "$defs": {"item": {"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 5}]}},
@@ -47,7 +49,16 @@ SYNTHETIC: list[dict[str, Any]] = [
         "not": {"const": 3},
     },
     {"allOf": [{"type": "object"}, {"required": ["a"]}], "properties": {"a": False}},
-    {"$ref": "#/$defs/tree", "$defs": {"tree": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/tree"}}}, "additionalProperties": False}}},
+    {
+        "$ref": "#/$defs/tree",
+        "$defs": {
+            "tree": {
+                "type": "object",
+                "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/tree"}}},
+                "additionalProperties": False,
+            }
+        },
+    },
 ]  # fmt: skip
 
 scalars = st.one_of(
@@ -76,7 +87,7 @@ def jsonschema_accepts(schema: Any, data: Any) -> bool:
 
 
 @pytest.mark.parametrize("schema", SYNTHETIC, ids=range(len(SYNTHETIC)))
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(data=json_values)
 def test_fast_check_agrees_with_jsonschema(schema: dict[str, Any], data: Any) -> None:
     fast = compile_fast(schema, FormatChecker())
