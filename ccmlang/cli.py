@@ -276,6 +276,7 @@ def render_to_bytes(request: RenderRequest, cwd: Path | None = None) -> tuple[by
     from ccmlang.backends.base import RenderOptions, load_backends
     from ccmlang.compiler.compile import compile_file
     from ccmlang.compiler.evaluate import RenderError
+    from ccmlang.compiler.limits import Limits
     from ccmlang.compiler.project import find_project_root
     from ccmlang.engine import EngineError, pdf_backend_for
 
@@ -297,7 +298,8 @@ def render_to_bytes(request: RenderRequest, cwd: Path | None = None) -> tuple[by
         document = template.render(record, locale=request.locale)
     except RenderError as exc:
         raise RenderFailed(relocate(exc.diagnostics, root, cwd)) from None
-    options = RenderOptions(
+    options = RenderOptions.from_limits(
+        Limits(),
         pdf_variant=request.pdf_variant,
         data_json=record_json(record),
         inline_assets=request.inline_assets,

@@ -17,9 +17,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from ccmlang import layout
+
+if TYPE_CHECKING:
+    from ccmlang.compiler.limits import Limits
 
 ENTRY_POINT_GROUP = "ccmlang.backends"
 
@@ -111,6 +114,18 @@ class RenderOptions:
     """HTML: ``data-src="file:line:col"`` on elements, for click-to-source in the preview."""
     extra: Mapping[str, str] = field(default_factory=dict)
     """Backend-specific settings from the command line (``--option key=value``)."""
+    max_pages: int | None = None
+    """Paginating backends refuse more pages than this (``E3004``; ``Limits.max_pages``)."""
+    max_output_bytes: int | None = None
+    """Every backend refuses to return more bytes than this (``E3005``); ``None``: its default."""
+
+    @classmethod
+    def from_limits(cls, limits: Limits, **fields: Any) -> RenderOptions:
+        """Options that enforce a template's :class:`~ccmlang.compiler.limits.Limits`."""
+        return cls(max_pages=limits.max_pages, max_output_bytes=limits.max_output_bytes, **fields)
+
+    def output_limit(self, default: int) -> int:
+        return default if self.max_output_bytes is None else min(default, self.max_output_bytes)
 
     def utc_timestamp(self) -> datetime | None:
         """The timestamp in UTC; a naive one is taken as UTC (never the host's time zone)."""
@@ -124,6 +139,25 @@ class RenderOptions:
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
             known = ", ".join(sorted(PDF_VARIANTS))
             raise ValueError(f"unknown PDF variant {self.pdf_variant!r} (known: {known})")
+
+
+def enforce_output_limit(data: bytes, options: RenderOptions, default: int, what: str) -> bytes:
+    """Refuse output larger than the backend's own limit or the template's (``E3005``)."""
+    limit = options.output_limit(default)
+    if len(data) > limit:
+        raise BackendError(
+            f"{what} output is {len(data):,} bytes, more than the limit of {limit:,}", code="E3005"
+        )
+    return data
+
+
+def enforce_page_limit(pages: int, options: RenderOptions) -> None:
+    """Refuse a laid-out document with more pages than the template allows (``E3004``)."""
+    if options.max_pages is not None and pages > options.max_pages:
+        raise BackendError(
+            f"the document has {pages} pages, more than the limit of {options.max_pages}",
+            code="E3004",
+        )
 
 
 @runtime_checkable

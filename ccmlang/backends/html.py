@@ -28,12 +28,18 @@ from urllib.parse import quote
 
 from ccmlang import layout
 from ccmlang.backends import css
-from ccmlang.backends.base import BackendError, NodeVisitor, RenderOptions, safe_link
+from ccmlang.backends.base import (
+    BackendError,
+    NodeVisitor,
+    RenderOptions,
+    enforce_output_limit,
+    safe_link,
+)
 
 if TYPE_CHECKING:
     from ccmlang.backends.fetch import SafeFetcher
 
-DEFAULT_MAX_OUTPUT_BYTES = 100 * 1024 * 1024
+DEFAULT_MAX_OUTPUT_BYTES = 50 * 1024 * 1024  # = Limits.max_output_bytes (spec/limits.md)
 
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 
@@ -400,10 +406,4 @@ class HtmlBackend:
             builder_class=self.builder_class,
             fetcher=fetcher if options.inline_assets else None,
         )
-        data = text.encode("utf-8")
-        if len(data) > self.max_output_bytes:
-            raise BackendError(
-                f"HTML output is {len(data)} bytes, more than the limit of {self.max_output_bytes}",
-                code="E3005",
-            )
-        return data
+        return enforce_output_limit(text.encode("utf-8"), options, self.max_output_bytes, "HTML")

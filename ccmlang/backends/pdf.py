@@ -32,7 +32,13 @@ from weasyprint.urls import FatalURLFetchingError
 
 from ccmlang import layout
 from ccmlang.backends import css
-from ccmlang.backends.base import Attachment, BackendError, RenderOptions
+from ccmlang.backends.base import (
+    Attachment,
+    BackendError,
+    RenderOptions,
+    enforce_output_limit,
+    enforce_page_limit,
+)
 from ccmlang.backends.fetch import (
     DEFAULT_MAX_IMAGE_PIXELS,
     SafeFetcher,
@@ -213,14 +219,11 @@ def write_pdf(
     if options.tagged or (options.pdf_variant or "").startswith("pdf/ua"):
         pdf_options["pdf_tags"] = True
     with _refusals_raised(fetcher):
-        document = weasyprint.HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher)
-        data: bytes = document.write_pdf(font_config=font_config, **pdf_options)
-    if len(data) > max_output_bytes:
-        raise BackendError(
-            f"PDF output is {len(data)} bytes, more than the limit of {max_output_bytes}",
-            code="E3005",
-        )
-    return data
+        source = weasyprint.HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher)
+        laid_out = source.render(font_config=font_config, **pdf_options)
+        enforce_page_limit(len(laid_out.pages), options)
+        data: bytes = laid_out.write_pdf(**pdf_options)
+    return enforce_output_limit(data, options, max_output_bytes, "PDF")
 
 
 class PdfBackend:

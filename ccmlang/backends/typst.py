@@ -20,6 +20,7 @@ which requires one and gets :data:`FIXED_DATE`.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -30,8 +31,16 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from pypdf import PdfReader
+
 from ccmlang import layout
-from ccmlang.backends.base import Attachment, BackendError, RenderOptions
+from ccmlang.backends.base import (
+    Attachment,
+    BackendError,
+    RenderOptions,
+    enforce_output_limit,
+    enforce_page_limit,
+)
 from ccmlang.backends.fetch import SafeFetcher, image_size, make_fetcher
 from ccmlang.backends.html import DEFAULT_MAX_OUTPUT_BYTES
 from ccmlang.backends.typst_engine import standalone_source
@@ -268,12 +277,9 @@ class TypstPdfBackend:
         timestamp = options.timestamp or (FIXED_DATE if _is_pdfa(options) else None)
         data = prepared.engine.compile(tree, pdf_variant=options.pdf_variant, timestamp=timestamp)
         data = add_info(data, info)
-        if len(data) > self.max_output_bytes:
-            raise BackendError(
-                f"PDF output is {len(data)} bytes, more than the limit of {self.max_output_bytes}",
-                code="E3005",
-            )
-        return data
+        if options.max_pages is not None and len(documents) == 1:  # the limit is per document
+            enforce_page_limit(len(PdfReader(io.BytesIO(data)).pages), options)
+        return enforce_output_limit(data, options, self.max_output_bytes, "PDF")
 
 
 class TypstSourceBackend:

@@ -32,7 +32,7 @@ from lxml import etree
 
 from ccmlang import layout
 from ccmlang.backends import fo_props as props
-from ccmlang.backends.base import BackendError, NodeVisitor, RenderOptions
+from ccmlang.backends.base import BackendError, NodeVisitor, RenderOptions, enforce_output_limit
 from ccmlang.backends.fetch import SafeFetcher, check_document_assets, make_fetcher
 from ccmlang.backends.fo_assets import FoAssets, content_size, graphic_svg
 from ccmlang.backends.fo_meta import XML_LANG, Bookmark, bookmark_tree, declarations, language
@@ -857,10 +857,4 @@ class XslFoBackend:
 
     def render(self, document: layout.Document, options: RenderOptions) -> bytes:
         data = build_fo(document, options, builder_class=self.builder_class)
-        if len(data) > self.max_output_bytes:
-            raise BackendError(
-                f"XSL-FO output is {len(data)} bytes, more than the limit of "
-                f"{self.max_output_bytes}",
-                code="E3005",
-            )
-        return data
+        return enforce_output_limit(data, options, self.max_output_bytes, "XSL-FO")
