@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -58,14 +59,76 @@ def money(amount: object, currency: str, tag: str, places: int | None = None) ->
     value = to_decimal(amount)
     if not currency or len(currency) != 3 or not currency.isalpha():
         raise FormatError(f"`{currency}` is not an ISO 4217 currency code")
-    code = currency.upper()
+    return _money_formatter(tag, currency.upper(), places)(value)
+
+
+@lru_cache(maxsize=256)
+def _money_formatter(tag: str, code: str, places: int | None) -> Callable[[Decimal], str]:
+    """A formatter compiled once per locale, currency and precision.
+
+    Babel re-reads the pattern on every call (about 20 µs; a statement has hundreds of amounts).
+    The compiled formatter does the same steps directly, and is checked against Babel on probe
+    values when it is built: if it ever disagrees, Babel itself is used for that key.
+    """
     loc = locale(tag)
     digits = babel_numbers.get_currency_precision(code) if places is None else places
-    value = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    quantum = Decimal(1).scaleb(-digits)
     pattern = _with_decimals(loc.currency_formats["standard"], digits)
-    return pattern.apply(
-        value, loc, currency=code, currency_digits=False, decimal_quantization=True
+
+    def slow(value: Decimal) -> str:
+        value = _rounded(value, quantum)
+        return pattern.apply(
+            value, loc, currency=code, currency_digits=False, decimal_quantization=True
+        )
+
+    fast = _compiled_money(loc, code, pattern, quantum)
+    if fast is None:
+        return slow
+    probes = ["0", "1", "-1", "0.5", "-0.005", "12.345", "999.995", "1234.5", "-1234567.891", "1e7"]
+    if any(fast(Decimal(p)) != slow(Decimal(p)) for p in probes):
+        return slow
+    return fast
+
+
+def _rounded(value: Decimal, quantum: Decimal) -> Decimal:
+    """Half-even to the quantum; -0.004 rounds to 0.00, never to a printed "-0.00"."""
+    value = value.quantize(quantum, rounding=ROUND_HALF_EVEN)
+    return abs(value) if value.is_zero() else value
+
+
+def _compiled_money(
+    loc: Locale, code: str, pattern: babel_numbers.NumberPattern, quantum: Decimal
+) -> Callable[[Decimal], str] | None:
+    if len(pattern.grouping) != 2 or "'" in pattern.pattern:
+        return None
+    symbols = babel_numbers.get_currency_symbol(code, loc)
+    group = babel_numbers.get_group_symbol(loc)
+    point = babel_numbers.get_decimal_symbol(loc)
+    minus = babel_numbers.get_minus_sign_symbol(loc)
+    first, rest = pattern.grouping
+    pos = (pattern.prefix[0].replace("¤", symbols), pattern.suffix[0].replace("¤", symbols))
+    neg = tuple(
+        part.replace("¤", symbols).replace("-", minus)
+        for part in (pattern.prefix[1], pattern.suffix[1])
     )
+
+    def fast(value: Decimal) -> str:
+        value = _rounded(value, quantum)
+        text = format(abs(value), "f")
+        whole, _, frac = text.partition(".")
+        if len(whole) > first:
+            head, tail = whole[:-first], whole[-first:]
+            groups = []
+            while len(head) > rest:
+                groups.append(head[-rest:])
+                head = head[:-rest]
+            groups.append(head)
+            whole = group.join([*reversed(groups), tail])
+        number = whole + (point + frac if frac else "")
+        prefix, suffix = neg if value < 0 else pos
+        return prefix + number + suffix
+
+    return fast
 
 
 def _with_decimals(

@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from babel import numbers as babel_numbers
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ccmlang.compiler import formats
 
@@ -62,3 +65,30 @@ def test_dates() -> None:
     assert formats.date("2025-03-31", "de-DE", "long") == "31. März 2025"
     assert formats.date("2025-03-31", "fr-FR", "d MMM yyyy") == "31 mars 2025"
     assert formats.check_date_pattern("d MMM yyyy") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(
+        min_value=-(10**12), max_value=10**12, places=6, allow_nan=False, allow_infinity=False
+    ),
+    st.sampled_from(["en-GB", "de-DE", "fr-FR", "de-CH", "en-IN", "nl-NL", "ja-JP", "sv-SE"]),
+    st.sampled_from(["EUR", "GBP", "CHF", "JPY", "INR", "KWD"]),
+    st.sampled_from([None, 0, 2, 4]),
+)
+def test_compiled_money_formatter_agrees_with_babel(
+    value: Decimal, tag: str, currency: str, places: int | None
+) -> None:
+    """The per-locale compiled formatter is only a faster Babel: same text for every amount."""
+    loc = formats.locale(tag)
+    digits = babel_numbers.get_currency_precision(currency) if places is None else places
+    quantum = Decimal(1).scaleb(-digits)
+    pattern = formats._with_decimals(loc.currency_formats["standard"], digits)
+    expected = pattern.apply(
+        formats._rounded(value, quantum), loc, currency=currency, currency_digits=False
+    )
+    assert formats.money(value, currency, tag, places) == expected
+
+
+def test_negative_zero_prints_as_zero() -> None:
+    assert formats.money(Decimal("-0.004"), "GBP", "en-GB") == "£0.00"
