@@ -19,8 +19,8 @@ demo: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check ccmlang preview tests benchmarks
-	$(BIN)/ruff format --check ccmlang preview tests benchmarks
+	$(BIN)/ruff check ccmlang tests benchmarks
+	$(BIN)/ruff format --check ccmlang tests benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -29,7 +29,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 golden: $(STAMP)
-	$(BIN)/pytest tests --update-golden -q
+	$(BIN)/pytest tests/examples tests/fo tests/typst --update-golden -q
+	@echo "golden files refreshed under tests/golden/ (html, tree, fo): review them with git diff"
+	@echo "page images for review: tests/golden/png/<example>-<data>-p<N>.png (every page, not committed)"
+	@echo "                        tests/golden/png/typst/<example>-<data>-<engine>.png (page 1, Typst vs WeasyPrint)"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/compile.py
