@@ -754,7 +754,7 @@ class BlockEvaluator(ExprEvaluator):
             height=self.opt_css(info, "height", scope),
             human_readable=const_bool(readable, True),
         )
-        drawn = media.draw(make, el.span, f"{kind} barcode")
+        drawn = media.draw(make, el.span, f"{kind} barcode", self.program.base_style.font_family)
         self._graphic(el, info, kind or "code128", drawn, scope, out)
 
     def _qr(self, el: ast.Element, scope: Scope, out: list[layout.Block]) -> None:
@@ -826,7 +826,7 @@ class BlockEvaluator(ExprEvaluator):
             },
             value_format=lambda v: formats.number(v, locale),
         )
-        drawn = media.draw(make, el.span, f"{kind} chart")
+        drawn = media.draw(make, el.span, f"{kind} chart", self.program.base_style.font_family)
         self._graphic(el, info, f"chart-{kind}", drawn, scope, out)
 
     # ------------------------------------------------------------ inline elements

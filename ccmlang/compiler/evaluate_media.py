@@ -52,12 +52,13 @@ def project_asset(root: Path, base: Path, src: str, span: Span) -> str:
     return relative.as_posix()
 
 
-def draw(make: Callable[[], Any], span: Span, what: str) -> Any:
-    """Call a :mod:`ccmlang.graphics` generator, turning its refusals into ``E3008``."""
-    from ccmlang.graphics import GraphicError
+def draw(make: Callable[[], Any], span: Span, what: str, font_family: str | None = None) -> Any:
+    """Call a :mod:`ccmlang.graphics` generator, turning its refusals into ``E3008``; text in
+    the graphic is set in ``font_family`` (the document's font) when given."""
+    from ccmlang.graphics import GraphicError, with_font
 
     try:
-        return make()
+        return with_font(make(), font_family)
     except GraphicError as exc:
         fail("E3008", f"cannot draw the {what}: {exc}", span)
 

@@ -11,7 +11,7 @@ from ccmlang.graphics.code128 import code128
 from ccmlang.graphics.datamatrix import datamatrix
 from ccmlang.graphics.epc import epc_payload, epc_qr
 from ccmlang.graphics.qr import qr_code
-from ccmlang.graphics.svg import GraphicError, SvgGraphic
+from ccmlang.graphics.svg import GraphicError, SvgGraphic, with_font
 
 __all__ = [
     "GraphicError",
@@ -24,4 +24,5 @@ __all__ = [
     "line_chart",
     "pie_chart",
     "qr_code",
+    "with_font",
 ]

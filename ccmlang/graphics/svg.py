@@ -17,6 +17,17 @@ SVG_NS = "http://www.w3.org/2000/svg"
 FONT = 'font-family="sans-serif"'
 
 
+def with_font(graphic: SvgGraphic, family: str | None) -> SvgGraphic:
+    """The graphic with its text in ``family`` (the document's font) instead of the generic
+    ``sans-serif``, so a PDF embeds only the project's own fonts, whatever the machine has."""
+    if not family or FONT not in graphic.svg:
+        return graphic
+    attribute = f'font-family="{escape(family)}"'
+    return SvgGraphic(
+        graphic.svg.replace(FONT, attribute), graphic.width, graphic.height, graphic.data
+    )
+
+
 class GraphicError(ValueError):
     """The input cannot be drawn; the message says what is wrong with it."""
 

@@ -531,13 +531,12 @@ def test_deterministic(rendered: Rendered) -> None:
     assert again == rendered.pdf
 
 
-def test_page_images_for_review(rendered: Rendered, update_golden: bool) -> None:
-    """``make golden`` only: every page as a PNG for visual review (never compared, not in git)."""
-    if not update_golden:
-        pytest.skip("page images are written by `make golden` (pytest --update-golden) only")
+def test_page_images_for_review(rendered: Rendered, update_golden: bool, tmp_path: Path) -> None:
+    """Every page as a PNG; ``make golden`` keeps them in tests/golden/png for visual review
+    (never compared, not in git), otherwise they go to a temporary folder."""
     import pypdfium2
 
-    folder = GOLDEN / "png"
+    folder = GOLDEN / "png" if update_golden else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{rendered.case.name}-p*.png"):
         old.unlink()
