@@ -468,13 +468,10 @@ def system_font_sources(document: layout.Document) -> list[str]:
     return sorted(found)
 
 
-def test_only_the_brand_fonts(rendered: Rendered, request: pytest.FixtureRequest) -> None:
-    """Only "Brand Sans". SVG text in a generic family (``sans-serif``) falls back to whatever
-    font the machine has: a known fault while it lasts (strict xfail: a fix makes it pass)."""
-    culprits = system_font_sources(rendered.document)
-    if culprits:
-        reason = f"SVG text in a generic font family, from {', '.join(culprits)}"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+def test_only_the_brand_fonts(rendered: Rendered) -> None:
+    """Only "Brand Sans": no SVG text may ask for a generic family (``sans-serif``), which would
+    embed whatever font the machine happens to have and break identical output across machines."""
+    assert system_font_sources(rendered.document) == []
     families = {name: family for name, (family, _) in _fonts(rendered.reader).items()}
     assert set(families.values()) == {BRAND_FAMILY}, families
     assert all(SUBSET_TAG.sub("", name).startswith("Brand-Sans") for name in families), families
