@@ -620,3 +620,7 @@ __all__ = [
     "render_to_bytes",
     "run_demo",
 ]
+
+
+if __name__ == "__main__":  # python -m ccmlang.cli
+    main()

@@ -1,0 +1,5 @@
+"""``python -m ccmlang`` runs the ``ccm`` command."""
+
+from ccmlang.cli import main
+
+main()
