@@ -814,6 +814,8 @@ class BlockEvaluator(ExprEvaluator):
                 span = value_opt.span if value_opt is not None else el.span
                 fail("E3008", f"chart value for `{labels[-1]}`: {exc}", span)
         locale = self.locale
+        # Labels keep the data's precision (money with 2 decimals stays "1,520.40").
+        places = min(4, max((max(0, -int(v.as_tuple().exponent)) for v in values), default=0))
         make = media.chart(
             kind,
             labels,
@@ -824,7 +826,7 @@ class BlockEvaluator(ExprEvaluator):
                 "title": self.opt_text(info, "title", scope),
                 "color": self.opt_css(info, "color", scope),
             },
-            value_format=lambda v: formats.number(v, locale),
+            value_format=lambda v: formats.number(v, locale, places),
         )
         drawn = media.draw(make, el.span, f"{kind} chart", self.program.base_style.font_family)
         self._graphic(el, info, f"chart-{kind}", drawn, scope, out)
