@@ -1144,19 +1144,23 @@ class Checker:
             src = display_path(path, self.root_dir)
             self.out.fonts.append(layout.FontFace(family.constant, src, weight, style))
 
+    def _bare_name(self, el: ast.Element, what: str, example: str) -> ast.Name | None:
+        """The bare name that names ``el`` (a field or an editable region), or ``E1020``."""
+        name = el.positional
+        if name is None or isinstance(name, ast.Name):
+            return name
+        self.sink.error(
+            "E1020", f"{what} is named with a bare name", name.span, hints=[f"e.g. `{example}`"]
+        )
+        return None
+
     def _editable(
         self, el: ast.Element, values: dict[str, Any], ctx: Ctx, scope: Scope, frame: Frame
     ) -> None:
-        name = el.positional
+        name = self._bare_name(
+            el, "an editable region", 'editable closing label: "Closing words" { … }'
+        )
         if name is None:
-            return
-        if not isinstance(name, ast.Name):
-            self.sink.error(
-                "E1020",
-                "an editable region is named with a bare name",
-                name.span,
-                hints=['e.g. `editable closing label: "Closing words" { … }`'],
-            )
             return
         first = self.out.editables.get(name.name)
         if first is not None:
@@ -1275,16 +1279,10 @@ class Checker:
     def _field(
         self, el: ast.Element, values: dict[str, Any], ctx: Ctx, scope: Scope, frame: Frame
     ) -> None:
-        name = el.positional
+        name = self._bare_name(
+            el, "an input field", 'field reason { type: string label: "Reason for the call" }'
+        )
         if name is None:
-            return
-        if not isinstance(name, ast.Name):
-            self.sink.error(
-                "E1020",
-                "an input field is named with a bare name",
-                name.span,
-                hints=['e.g. `field reason { type: string label: "Reason for the call" }`'],
-            )
             return
         first = self._field_spans.get(name.name)
         if first is not None:
