@@ -586,6 +586,11 @@ def demo(
 # ---------------------------------------------------------------- entry point
 
 
+from ccmlang.preview.command import preview_command  # noqa: E402  (cheap: loads on use)
+
+app.command("preview")(preview_command)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"ccm {__version__}")
