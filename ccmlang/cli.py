@@ -587,8 +587,10 @@ def demo(
 
 
 from ccmlang.preview.command import preview_command  # noqa: E402  (cheap: loads on use)
+from ccmlang.production.cli_batch import register as register_batch  # noqa: E402
 
 app.command("preview")(preview_command)
+register_batch(app)
 
 
 def _version(value: bool) -> None:
