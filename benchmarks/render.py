@@ -3,7 +3,8 @@
 Run by hand:  .venv/bin/python benchmarks/render.py [--runs 15] [--profile]
 
 Every engine runs in its own child process (so peak memory is its own), warms up twice, then
-renders the same record ``--runs`` times; we report the median ms per document and per page.
+renders ``--runs`` distinct records (the sample with another name and other amounts each time,
+so no engine reuses earlier work); we report the median ms per document and per page.
 
 - ``ours html``          Template.render + the HTML backend
 - ``ours pdf``           Template.render + the WeasyPrint PDF backend (the default engine)
@@ -45,17 +46,32 @@ def _data() -> Any:
     return json.loads(DATA.read_text(encoding="utf-8"), parse_float=Decimal)
 
 
+def _variants(count: int) -> list[Any]:
+    """Distinct records (other name, other amounts), so no engine can reuse a previous result:
+    Typst memoizes, and our formatted-value cache would otherwise serve every amount."""
+    records = []
+    for i in range(count):
+        data = _data()
+        data["customer"]["name"] = f"{data['customer']['name']} {i}"
+        for tx in data["account"]["transactions"]:
+            for key in ("paid_in", "paid_out", "balance"):
+                if tx.get(key) is not None:
+                    tx[key] = tx[key] + Decimal(i) / 100
+        records.append(data)
+    return records
+
+
 def _ours(backend_name: str) -> Callable[[], bytes]:
     from ccmlang.backends.base import RenderOptions, load_backends
     from ccmlang.compiler.compile import compile_file
 
     template = compile_file(TEMPLATE)
     backend = load_backends().get(backend_name)
-    data = _data()
+    records = iter(_variants(RUNS))
     options = RenderOptions()
 
     def run() -> bytes:
-        return backend.render(template.render(data), options)
+        return backend.render(template.render(next(records)), options)
 
     return run
 
@@ -63,15 +79,15 @@ def _ours(backend_name: str) -> Callable[[], bytes]:
 def _peer_html() -> Callable[[], bytes]:
     from peers.jinja_peer import render_peer_html
 
-    data = _data()
-    return lambda: render_peer_html(data).encode()
+    records = iter(_variants(RUNS))
+    return lambda: render_peer_html(next(records)).encode()
 
 
 def _peer_pdf_tuned() -> Callable[[], bytes]:
     from peers.jinja_peer import render_peer_pdf
 
-    data = _data()
-    return lambda: render_peer_pdf(data)
+    records = iter(_variants(RUNS))
+    return lambda: render_peer_pdf(next(records))
 
 
 def _peer_pdf_plain() -> Callable[[], bytes]:
@@ -79,14 +95,14 @@ def _peer_pdf_plain() -> Callable[[], bytes]:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    data = _data()
+    records = iter(_variants(RUNS))
     css = jinja_peer.CSS.replace("table-layout: fixed;", "")
     base = str(jinja_peer.BRAND) + "/"
 
     def run() -> bytes:
         fonts = FontConfiguration()
         sheet = CSS(string=css, base_url=base, font_config=fonts)
-        html = HTML(string=jinja_peer.render_peer_html(data), base_url=base)
+        html = HTML(string=jinja_peer.render_peer_html(next(records)), base_url=base)
         pdf: bytes = html.write_pdf(stylesheets=[sheet], font_config=fonts)
         return pdf
 
@@ -111,6 +127,10 @@ def _pages(output: bytes) -> int:
     return len(PdfReader(io.BytesIO(output)).pages)
 
 
+RUNS = 64
+"""Records prepared per engine: warm-up plus measured runs (``--runs`` may not exceed 62)."""
+
+
 def _measure(name: str, runs: int, queue: Any) -> None:
     try:
         run = ENGINES[name]()
@@ -130,6 +150,7 @@ def _measure(name: str, runs: int, queue: Any) -> None:
 def _profile(runs: int) -> None:
     run = _ours("pdf")
     run()
+    runs = min(runs, RUNS - 1)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(runs):
@@ -179,6 +200,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
+    if args.runs > RUNS - 2:
+        ap.error(f"--runs may be at most {RUNS - 2}")
     ctx = multiprocessing.get_context("spawn")
     results: dict[str, dict[str, Any]] = {}
     print(f"{'engine':<20} {'ms/doc':>9} {'best':>8} {'pages':>6} {'ms/page':>8} {'peak MB':>8}")
