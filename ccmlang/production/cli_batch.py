@@ -224,8 +224,9 @@ def batch_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``batch`` to a Typer app (``ccmlang.cli`` calls this)."""
-    app.command("batch")(batch_command)
+    """Add ``batch`` to a Typer app (``ccmlang.cli`` calls this); a second call does nothing."""
+    if not any(c.name == "batch" for c in app.registered_commands):
+        app.command("batch")(batch_command)
 
 
 def main() -> None:
@@ -244,7 +245,7 @@ def _attach_to_ccm() -> None:
     from ccmlang import cli
 
     app = getattr(cli, "app", None)
-    if app is not None and not any(c.name == "batch" for c in app.registered_commands):
+    if app is not None:
         register(app)
 
 

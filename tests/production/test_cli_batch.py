@@ -100,3 +100,10 @@ def test_records_are_counted_for_the_eta(tmp_path: Path) -> None:
     csv_file.write_text("a,b\n1,2\n3,4\n")
     assert count_records(csv_file, "auto") == 2
     assert count_records(tmp_path / "r.json", "json") is None
+
+
+def test_ccm_has_one_batch_command() -> None:
+    from ccmlang.cli import app as ccm
+
+    register(ccm)  # importing cli_batch registered it already; a second call changes nothing
+    assert [c.name for c in ccm.registered_commands].count("batch") == 1
