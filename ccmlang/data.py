@@ -200,7 +200,8 @@ def _jsonl_records(stream: BinaryIO, path: str) -> Iterator[Record]:
         number += 1
         try:
             text = _decode(raw, path, line_no) if line_no > 1 else _decode(raw, path)
-            value = parse_json(text, path, line_no)
+            # Without its newline, an unfinished record is reported on its own line, not the next.
+            value = parse_json(text.rstrip("\r\n"), path, line_no)
         except DataError as exc:
             yield Record(number, None, exc, line_no)
             continue

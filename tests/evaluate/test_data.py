@@ -188,3 +188,13 @@ def test_csv_with_crlf_bom_and_quoted_newlines(tmp_path: Path) -> None:
     assert first.value == {"name": "Ann", "note": "two\r\nlines"}
     assert second.value == {"name": "Bob", "note": "x"}
     assert (first.line, second.line) == (2, 4)
+
+
+def test_an_unfinished_json_line_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    path.write_text('{"a": 1}\n{"a": 2\n{"a": 3}\n', encoding="utf-8")
+    records = list(iter_records(path))
+    bad = records[1]
+    assert bad.value is None and bad.error is not None
+    assert bad.error.line == 2 and bad.line == 2
+    assert [r.value for r in (records[0], records[2])] == [{"a": 1}, {"a": 3}]
