@@ -206,7 +206,6 @@ def test_demo_failure_exits_1(tmp_path: Path, ccm: Invoke) -> None:
     assert "no data/*.json" in result.stdout
 
 
-@pytest.mark.skipif(not (EXAMPLES / "statement").is_dir(), reason="examples not present")
 def test_real_example_to_html(tmp_path: Path, ccm: Invoke) -> None:
     template = EXAMPLES / "statement" / "statement.ccm"
     data = sorted((EXAMPLES / "statement" / "data").glob("*.json"))[0]

@@ -5,12 +5,10 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-import pytest
+import pypdf
+import weasyprint
 
 from ccmlang.graphics import bar_chart, code128, epc_qr, pie_chart
-
-weasyprint = pytest.importorskip("weasyprint")
-pypdf = pytest.importorskip("pypdf")
 
 
 def test_pdf_contains_chart_and_barcode_text() -> None:
