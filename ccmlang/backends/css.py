@@ -26,7 +26,8 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from ccmlang import layout
-from ccmlang.backends.base import BackendError, walk
+from ccmlang.backends.base import BackendError
+from ccmlang.backends.inventory import Inventory, collect
 
 GENERIC_FAMILIES = frozenset(
     {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji"}
@@ -272,24 +273,15 @@ def page_rules(document: layout.Document) -> str:
     return rules
 
 
-def _collect(document: layout.Document) -> tuple[set[layout.Style], set[str]]:
-    styles: set[layout.Style] = set()
-    zebras: set[str] = set()
-    for node in walk(document):
-        style = getattr(node, "style", None)
-        if style is not None:
-            styles.add(style)
-        if type(node) is layout.Table:
-            styles.add(node.header_style)
-            if node.zebra:
-                zebras.add(node.zebra)
+def layout_rules(document: layout.Document, found: Inventory | None = None) -> str:
+    """Every rule except ``@font-face``: pages, base style, structure, zebras, styles.
+
+    ``found`` is what the HTML builder recorded while emitting; without it the tree is walked."""
+    if found is None:
+        found = collect(document)
+    styles = found.distinct_styles()
     styles.discard(_EMPTY)
-    return styles, zebras
-
-
-def layout_rules(document: layout.Document) -> str:
-    """Every rule except ``@font-face``: pages, base style, structure, zebras, styles."""
-    styles, zebras = _collect(document)
+    zebras = found.zebras
     parts = [page_rules(document), BASE_RULES]
     base = declarations(document.base_style)
     if base:
@@ -314,7 +306,9 @@ def layout_rules(document: layout.Document) -> str:
 
 
 def stylesheet_for(
-    document: layout.Document, font_src: Callable[[layout.FontFace], str] | None = None
+    document: layout.Document,
+    font_src: Callable[[layout.FontFace], str] | None = None,
+    found: Inventory | None = None,
 ) -> str:
     """The whole stylesheet of a document's shape: fonts, pages, structure and styles."""
-    return font_face_rules(document.fonts, font_src) + layout_rules(document)
+    return font_face_rules(document.fonts, font_src) + layout_rules(document, found)

@@ -39,7 +39,8 @@ from urllib.request import url2pathname
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ccmlang import layout
-from ccmlang.backends.base import BackendError, walk
+from ccmlang.backends.base import BackendError
+from ccmlang.backends.inventory import Inventory, collect
 from ccmlang.safexml import XmlError, parse_xml
 
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
@@ -439,12 +440,16 @@ def make_fetcher(
     )
 
 
-def check_document_assets(document: layout.Document, fetcher: SafeFetcher) -> None:
+def check_document_assets(
+    document: layout.Document, fetcher: SafeFetcher, found: Inventory | None = None
+) -> None:
     """Pre-flight every asset the document names, so a refusal names the template line.
 
     Checks each ``Image.src`` and ``FontFace.src`` (inside the project, exists, allowed type,
     pixel limit) and each ``Graphic.svg`` (no DTD or entities, no outside references). The fetcher
     stays strict for everything else during rendering (CSS ``url()``, ``@import``, SVG ``<image>``).
+    ``found`` is the HTML builder's record of the images and graphics; without it the tree is
+    walked.
     """
     for face in document.fonts:
         try:
@@ -455,11 +460,15 @@ def check_document_assets(document: layout.Document, fetcher: SafeFetcher) -> No
             ) from None
         if not media_type.startswith("font/"):
             raise refused(face.src, f"font {face.family!r} is not a font file ({media_type})")
-    for node in walk(document):
+    if found is None:
+        found = collect(document)
+    for image in found.images:
         try:
-            if isinstance(node, layout.Image):
-                fetcher.check_file(node.src)
-            elif isinstance(node, layout.Graphic):
-                fetcher.check_svg(node.svg, f"{node.kind} graphic")
+            fetcher.check_file(image.src)
         except BackendError as exc:
-            raise exc.with_origin(node.origin) from None
+            raise exc.with_origin(image.origin) from None
+    for graphic in found.graphics:
+        try:
+            fetcher.check_svg(graphic.svg, f"{graphic.kind} graphic")
+        except BackendError as exc:
+            raise exc.with_origin(graphic.origin) from None

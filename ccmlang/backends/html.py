@@ -35,12 +35,14 @@ from ccmlang.backends.base import (
     enforce_output_limit,
     safe_link,
 )
+from ccmlang.backends.inventory import Inventory, collect
 
 if TYPE_CHECKING:
     from ccmlang.backends.fetch import SafeFetcher
 
 DEFAULT_MAX_OUTPUT_BYTES = 50 * 1024 * 1024  # = Limits.max_output_bytes (spec/limits.md)
 
+_EMPTY = css.EMPTY_STYLE
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 
 
@@ -80,8 +82,25 @@ class HtmlBuilder(NodeVisitor[str]):
         self.document = document
         self.source_positions = source_positions
         self.asset_url = asset_url or (lambda src: quote(src, safe="/"))
+        self.inventory = Inventory()
+        """Styles, zebras, images and graphics met so far (the stylesheet and asset check use it)."""
+        self._classes: dict[int, str] = {}
+        self._cell_classes: dict[tuple[str | None, int, int, str], str] = {}
+        self._positions: dict[int, str] = {}
+        self._own_text = type(self).visit_Text is HtmlBuilder.visit_Text
 
     # -- helpers
+
+    def style_classes(self, style: layout.Style) -> str:
+        """The classes of ``style`` (:func:`css.style_classes`), recording it for the stylesheet.
+
+        Builders that emit a style must get its classes here, or its CSS rule is missing."""
+        key = id(style)
+        found = self._classes.get(key)
+        if found is None:
+            self.inventory.add_style(style)
+            found = self._classes[key] = css.style_classes(style)
+        return found
 
     def attrs(
         self,
@@ -99,10 +118,22 @@ class HtmlBuilder(NodeVisitor[str]):
             out.append(f' style="{esc(style)}"')
         for key, val in extra:
             out.append(f' {key}="{esc(val)}"')
-        origin = getattr(node, "origin", None)
-        if self.source_positions and origin is not None:
-            out.append(f' data-src="{esc(f"{origin.file}:{origin.line}:{origin.column}")}"')
+        if self.source_positions:
+            out.append(self.position(node))
         return "".join(out)
+
+    def position(self, node: object) -> str:
+        """`` data-src="file:line:column"`` for click-to-source, or ``""``; one string per origin
+        (the rows of a table share theirs)."""
+        origin = getattr(node, "origin", None)
+        if origin is None:
+            return ""
+        key = id(origin)
+        found = self._positions.get(key)
+        if found is None:
+            where = f"{origin.file}:{origin.line}:{origin.column}"
+            found = self._positions[key] = f' data-src="{esc(where)}"'
+        return found
 
     def inline(self, nodes: Iterable[layout.Inline]) -> str:
         return "".join(self.visit(n) for n in nodes)
@@ -116,7 +147,7 @@ class HtmlBuilder(NodeVisitor[str]):
         return esc(node.text)
 
     def visit_Span(self, node: layout.Span) -> str:
-        return f"<span{self.attrs(node, [css.style_classes(node.style)])}>{self.inline(node.children)}</span>"
+        return f"<span{self.attrs(node, [self.style_classes(node.style)])}>{self.inline(node.children)}</span>"
 
     def visit_Link(self, node: layout.Link) -> str:
         href = safe_href(node.href)
@@ -134,18 +165,18 @@ class HtmlBuilder(NodeVisitor[str]):
     # -- blocks
 
     def visit_Paragraph(self, node: layout.Paragraph) -> str:
-        return f"<p{self.attrs(node, [css.style_classes(node.style)])}>{self.inline(node.children)}</p>"
+        return f"<p{self.attrs(node, [self.style_classes(node.style)])}>{self.inline(node.children)}</p>"
 
     def visit_Heading(self, node: layout.Heading) -> str:
         tag = f"h{min(max(node.level, 1), 6)}"
         body = self.inline(node.children)
-        return f"<{tag}{self.attrs(node, [css.style_classes(node.style)])}>{body}</{tag}>"
+        return f"<{tag}{self.attrs(node, [self.style_classes(node.style)])}>{body}</{tag}>"
 
     def visit_List(self, node: layout.List) -> str:
         tag = "ol" if node.ordered else "ul"
         style = f"list-style-type: {css.value(node.marker, 'list marker')}" if node.marker else ""
         items = "".join(self.visit(item) for item in node.items)
-        classes = ["ccm-list", css.style_classes(node.style)]
+        classes = ["ccm-list", self.style_classes(node.style)]
         return f"<{tag}{self.attrs(node, classes, style)}>{items}</{tag}>"
 
     def visit_ListItem(self, node: layout.ListItem) -> str:
@@ -156,8 +187,9 @@ class HtmlBuilder(NodeVisitor[str]):
         if node.fixed_layout:
             classes.append("ccm-fixed")
         if node.zebra:
+            self.inventory.zebras.add(node.zebra)
             classes.append(css.zebra_class(node.zebra))
-        classes.append(css.style_classes(node.style))
+        classes.append(self.style_classes(node.style))
         out = [f"<table{self.attrs(node, classes)}>"]
         if node.caption:
             out.append(f"<caption>{esc(node.caption)}</caption>")
@@ -168,7 +200,7 @@ class HtmlBuilder(NodeVisitor[str]):
         out.append(f"<colgroup>{cols}</colgroup>\n")
         if node.header:
             head_classes = [] if node.repeat_header else ["ccm-no-repeat"]
-            head_classes.append(css.style_classes(node.header_style))
+            head_classes.append(self.style_classes(node.header_style))
             out.append(f"<thead{self.attrs(None, head_classes)}>")
             out.extend(self.render_row(row, node, "th", "") for row in node.header)
             out.append("</thead>\n")
@@ -197,44 +229,55 @@ class HtmlBuilder(NodeVisitor[str]):
             col = table.columns[column] if column < len(table.columns) else None
             cells.append(self.render_cell(cell, col, tag))
             column += max(cell.colspan, 1)
-        classes = [extra_class, css.style_classes(row.style)]
+        classes = [extra_class, self.style_classes(row.style)]
         return f"<tr{self.attrs(row, classes)}>{''.join(cells)}</tr>\n"
 
     def render_cell(self, cell: layout.Cell, column: layout.Column | None, tag: str) -> str:
-        align = cell.align or cell.style.text_align or (column.align if column else "left")
-        if align not in css.ALIGNMENTS:
-            raise BackendError(f"unknown alignment {align!r}", code="E3008", origin=cell.origin)
-        extra: list[tuple[str, str]] = []
-        if tag == "th":
-            extra.append(("scope", "col"))
+        # The per-record hot path: a statement has hundreds of cells sharing a few shapes, so
+        # the opening tag's attributes are built once per (alignment, style, column, tag).
+        key = (cell.align, id(cell.style), id(column), tag)
+        opening = self._cell_classes.get(key)
+        if opening is None:
+            align = cell.align or cell.style.text_align or (column.align if column else "left")
+            if align not in css.ALIGNMENTS:
+                raise BackendError(f"unknown alignment {align!r}", code="E3008", origin=cell.origin)
+            classes = f"ccm-a-{align} {self.style_classes(cell.style)}".rstrip()
+            scope = ' scope="col"' if tag == "th" else ""
+            opening = self._cell_classes[key] = f'<{tag} class="{esc(classes)}"{scope}'
         if cell.colspan > 1:
-            extra.append(("colspan", str(cell.colspan)))
-        classes = [f"ccm-a-{align}", css.style_classes(cell.style)]
-        body = self.cell_content(cell)
-        return f"<{tag}{self.attrs(cell, classes, extra=extra)}>{body}</{tag}>"
+            opening += f' colspan="{cell.colspan}"'
+        if self.source_positions:
+            opening += self.position(cell)
+        return f"{opening}>{self.cell_content(cell)}</{tag}>"
 
     def cell_content(self, cell: layout.Cell) -> str:
         """A cell holding one plain paragraph prints its text directly (no ``<p>`` margins)."""
-        if len(cell.blocks) == 1 and isinstance(cell.blocks[0], layout.Paragraph):
-            para = cell.blocks[0]
-            if para.style == css.EMPTY_STYLE:
-                return self.inline(para.children)
-        return self.blocks(cell.blocks)
+        blocks = cell.blocks
+        if len(blocks) == 1 and blocks[0].__class__ is layout.Paragraph:
+            para = blocks[0]
+            if para.style is _EMPTY or para.style == _EMPTY:
+                children = para.children
+                if len(children) == 1 and children[0].__class__ is layout.Text and self._own_text:
+                    return esc(children[0].text)  # a printed value: most cells
+                return self.inline(children)
+        return self.blocks(blocks)
 
     def visit_Image(self, node: layout.Image) -> str:
+        self.inventory.images.append(node)
         img = (
             f'<img src="{esc(self.asset_url(node.src))}" alt="{esc(node.alt)}"'
             f"{self.attrs(None, style=_size_style(node.width, node.height))}>"
         )
-        classes = ["ccm-figure", css.style_classes(node.style)]
+        classes = ["ccm-figure", self.style_classes(node.style)]
         return f"<figure{self.attrs(node, classes)}>{img}</figure>"
 
     def visit_Graphic(self, node: layout.Graphic) -> str:
+        self.inventory.graphics.append(node)
         img = (
             f'<img src="{svg_data_uri(node.svg)}" alt="{esc(node.alt)}"'
             f"{self.attrs(None, style=_size_style(node.width, node.height))}>"
         )
-        classes = ["ccm-graphic", css.style_classes(node.style)]
+        classes = ["ccm-graphic", self.style_classes(node.style)]
         kind = [("data-kind", node.kind)]
         return f"<figure{self.attrs(node, classes, extra=kind)}>{img}</figure>"
 
@@ -242,7 +285,7 @@ class HtmlBuilder(NodeVisitor[str]):
         classes = [
             "ccm-box",
             "ccm-keep" if node.keep_together else "",
-            css.style_classes(node.style),
+            self.style_classes(node.style),
         ]
         return f"<div{self.attrs(node, classes)}>\n{self.blocks(node.blocks)}</div>"
 
@@ -257,7 +300,7 @@ class HtmlBuilder(NodeVisitor[str]):
             cols.append(
                 f"<div{self.attrs(None, ['ccm-column'], style)}>\n{self.blocks(blocks)}</div>"
             )
-        classes = ["ccm-columns", css.style_classes(node.style)]
+        classes = ["ccm-columns", self.style_classes(node.style)]
         return f"<div{self.attrs(node, classes)}>{''.join(cols)}</div>"
 
     def visit_Spacer(self, node: layout.Spacer) -> str:
@@ -265,7 +308,7 @@ class HtmlBuilder(NodeVisitor[str]):
 
     def visit_Rule(self, node: layout.Rule) -> str:
         line = f"border-top: {css.value(node.thickness)} solid {css.value(node.color)}"
-        return f"<hr{self.attrs(node, ['ccm-rule', css.style_classes(node.style)], line)}>"
+        return f"<hr{self.attrs(node, ['ccm-rule', self.style_classes(node.style)], line)}>"
 
     def visit_PageBreak(self, node: layout.PageBreak) -> str:
         return f"<div{self.attrs(node, ['ccm-page-break'])}></div>"
@@ -320,14 +363,21 @@ class HtmlBuilder(NodeVisitor[str]):
             out.append(f"<style>\n{stylesheet}</style>")
         return "\n".join(out) + "\n"
 
-    def build(self, stylesheet: str | None, options: RenderOptions) -> str:
+    def build(
+        self, options: RenderOptions, stylesheet: Callable[[Inventory], str] | None = None
+    ) -> str:
+        """The whole page. The body is emitted first, recording the inventory, so
+        ``stylesheet(inventory)`` knows every style without another walk of the tree."""
         lang = self.document.metadata.language
         lang = lang if _LANG.match(lang or "") else "und"
+        running = self.running()
+        body = self.blocks(self.document.body)
+        head = self.head(None if stylesheet is None else stylesheet(self.inventory), options)
         return (
             f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n'
-            f"{self.head(stylesheet, options)}</head>\n<body>\n"
-            f"{self.running()}"
-            f'<main class="ccm-body">\n{self.blocks(self.document.body)}</main>\n'
+            f"{head}</head>\n<body>\n"
+            f"{running}"
+            f'<main class="ccm-body">\n{body}</main>\n'
             "</body>\n</html>\n"
         )
 
@@ -342,6 +392,23 @@ def build_html(
 ) -> str:
     """The document's HTML. ``embed_css=False`` leaves the stylesheet out (the PDF backend passes
     the cached parsed one); ``fetcher`` given inlines images and fonts as ``data:`` URIs."""
+    return build_html_and_inventory(
+        document, options, embed_css=embed_css, builder_class=builder_class, fetcher=fetcher
+    )[0]
+
+
+def build_html_and_inventory(
+    document: layout.Document,
+    options: RenderOptions,
+    *,
+    embed_css: bool = True,
+    builder_class: type[HtmlBuilder] = HtmlBuilder,
+    fetcher: SafeFetcher | None = None,
+) -> tuple[str, Inventory]:
+    """:func:`build_html` and what the document uses (styles, zebras, images, graphics).
+
+    Our own builder records the inventory as it emits; a third party's builder may override a
+    method without recording, so for any other class the tree is walked to be sure."""
     asset_url = None
     font_src = None
     if fetcher is not None:
@@ -356,8 +423,18 @@ def build_html(
     builder = builder_class(
         document, source_positions=options.source_positions, asset_url=asset_url
     )
-    stylesheet = css.stylesheet_for(document, font_src) if embed_css else None
-    return builder.build(stylesheet, options)
+    recorded = builder_class is HtmlBuilder
+    found: Inventory | None = None
+
+    def stylesheet(seen: Inventory) -> str:
+        nonlocal found
+        found = seen if recorded else collect(document)
+        return css.stylesheet_for(document, font_src, found)
+
+    text = builder.build(options, stylesheet if embed_css else None)
+    if found is None:
+        found = builder.inventory if recorded else collect(document)
+    return text, found
 
 
 _INLINED: dict[tuple[str, int, int], str] = {}
@@ -380,6 +457,15 @@ def _inlined(fetcher: SafeFetcher, src: str) -> str:
     return uri
 
 
+@lru_cache(maxsize=16)
+def _fetcher_for(project_root: str) -> SafeFetcher:
+    """One fetcher per project: the HTML backend only checks and inlines files through it (it
+    keeps no per-render state), and building one costs a urllib opener (~0.5 ms a record)."""
+    from ccmlang.backends.fetch import make_fetcher
+
+    return make_fetcher(project_root)
+
+
 class HtmlBackend:
     """``ccm render --to html``: one standalone HTML file with its CSS embedded."""
 
@@ -394,16 +480,15 @@ class HtmlBackend:
     def render(self, document: layout.Document, options: RenderOptions) -> bytes:
         # Imported here: the fetcher builds on WeasyPrint, which HTML output does not otherwise
         # need (``ccm render --to html`` works on a machine without Pango).
-        from ccmlang.backends.fetch import check_document_assets, make_fetcher
+        from ccmlang.backends.fetch import check_document_assets
 
-        fetcher = make_fetcher(document.project_root) if document.project_root else None
-        if fetcher is not None:
-            check_document_assets(document, fetcher)
-        text = build_html(
-            document,
-            options,
-            embed_css=True,
-            builder_class=self.builder_class,
-            fetcher=fetcher if options.inline_assets else None,
+        fetcher = _fetcher_for(document.project_root) if document.project_root else None
+        inline = fetcher if options.inline_assets else None
+        if inline is not None:  # assets are read while emitting: check them first
+            check_document_assets(document, inline)
+        text, found = build_html_and_inventory(
+            document, options, embed_css=True, builder_class=self.builder_class, fetcher=inline
         )
+        if fetcher is not None and inline is None:
+            check_document_assets(document, fetcher, found)
         return enforce_output_limit(text.encode("utf-8"), options, self.max_output_bytes, "HTML")

@@ -45,7 +45,8 @@ from ccmlang.backends.fetch import (
     check_document_assets,
     make_fetcher,
 )
-from ccmlang.backends.html import DEFAULT_MAX_OUTPUT_BYTES, build_html
+from ccmlang.backends.html import DEFAULT_MAX_OUTPUT_BYTES, build_html_and_inventory
+from ccmlang.backends.inventory import Inventory
 
 ATTACHMENT_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 """Date of embedded files when no timestamp is given: a constant, never the clock."""
@@ -100,9 +101,11 @@ def fonts_for(
         return config, sheet
 
 
-def layout_css(document: layout.Document) -> tuple[weasyprint.CSS, str]:
+def layout_css(
+    document: layout.Document, found: Inventory | None = None
+) -> tuple[weasyprint.CSS, str]:
     """The parsed layout stylesheet (pages, structure, styles) and its content hash."""
-    text = css.layout_rules(document)
+    text = css.layout_rules(document, found)
     key = hashlib.sha256(text.encode()).hexdigest()
     with _lock:
         cached = _css_cache.get(key)
@@ -254,11 +257,11 @@ class PdfBackend:
 
     def render(self, document: layout.Document, options: RenderOptions) -> bytes:
         fetcher = self._fetcher(document)
-        check_document_assets(document, fetcher)
-        font_config, font_sheet = fonts_for(document, fetcher)
-        layout_sheet, layout_key = layout_css(document)
         html_options = dataclasses.replace(options, source_positions=False, inline_assets=False)
-        html = build_html(document, html_options, embed_css=False)
+        html, found = build_html_and_inventory(document, html_options, embed_css=False)
+        check_document_assets(document, fetcher, found)
+        font_config, font_sheet = fonts_for(document, fetcher)
+        layout_sheet, layout_key = layout_css(document, found)
         sheets = [layout_sheet] if font_sheet is None else [font_sheet, layout_sheet]
         identity = [layout_key, css.font_face_rules(document.fonts)]
         return write_pdf(

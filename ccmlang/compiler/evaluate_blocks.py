@@ -92,7 +92,7 @@ class BlockEvaluator(ExprEvaluator):
         inputs: Mapping[str, Any],
         editables: Mapping[str, str],
     ) -> None:
-        super().__init__(data, locale)
+        super().__init__(data, locale, cache.compiled)
         self.globals = Scope({"input": inputs, "locale": locale}, None)
         """The outermost scope: ``input`` and ``locale``, with the data's fields behind it."""
         self.sealed = Scope(self.globals.vars, None)
@@ -613,29 +613,51 @@ class BlockEvaluator(ExprEvaluator):
         up once, before the rows.
         """
         binding = el.binding or "row"
-        plan = [(c, self.style(c.info, ("cell",), ()), c.info.origin) for c in columns]
+        plan = [
+            (
+                c,
+                None if c.element.value is None else self.closure(c.element.value),
+                self.style(c.info, ("cell",), ()),
+                c.info.origin,
+            )
+            for c in columns
+        ]
+        plain = formats.plain
+        shared = columns[0].scope if all(c.scope is columns[0].scope for c in columns) else None
         row_style = self.default_style("row")
         rows: list[layout.Row] = []
+        length = len(items)
+        make_cell, make_paragraph, make_text = (
+            layout.make_cell,
+            layout.make_paragraph,
+            layout.make_text,
+        )
         for i, item in enumerate(items):
-            variables = {binding: item, "loop": loop_record(i, len(items))}
+            variables = {binding: item, "loop": loop_record(i, length)}
+            row_scope = None if shared is None else Scope(variables, shared)
             scopes: dict[int, Scope] = {}
             cells: list[layout.Cell] = []
-            for column, style, origin in plan:
-                scope = scopes.get(id(column.scope))
-                if scope is None:
+            made = 1  # the row
+            for column, value, style, origin in plan:
+                scope = row_scope or scopes.get(id(column.scope))
+                if scope is None:  # columns from different scopes (components, slots)
                     scope = scopes[id(column.scope)] = Scope(variables, column.scope)
-                element = column.element
                 blocks: tuple[layout.Block, ...] = ()
-                if element.value is not None:
-                    printed = self.text(element.value, scope)
-                    blocks = self.printed_paragraph(printed, origin, element.value.span)
-                elif element.body is not None:
+                if value is not None:  # `= value`: one unstyled paragraph, none when empty
+                    printed = value(self, scope)
+                    if printed.__class__ is not str:
+                        printed = plain(printed)
+                    if printed:
+                        text = make_text(printed, origin)
+                        blocks = (make_paragraph((text,), EMPTY_STYLE, origin),)
+                        made += 2
+                elif column.element.body is not None:
                     outer, self.module = self.module, column.module
-                    blocks = self.blocks(element, scope)
+                    blocks = self.blocks(column.element, scope)
                     self.module = outer
-                cells.append(layout.Cell(blocks, style, 1, None, origin))
-            self.made(el.span, len(cells) + 1)
-            rows.append(layout.Row(tuple(cells), row_style, info.origin))
+                cells.append(make_cell(blocks, style, origin))
+            self.made(el.span, made + len(cells))
+            rows.append(layout.make_row(tuple(cells), row_style, info.origin))
         return rows
 
     def _table_column(self, el: ast.Element, scope: Scope, out: _TableParts) -> None:

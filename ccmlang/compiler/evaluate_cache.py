@@ -19,7 +19,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccmlang import layout
 from ccmlang.compiler import ast
@@ -29,6 +29,9 @@ from ccmlang.compiler.parse import _matching_brace
 from ccmlang.compiler.program import ModuleInfo, Program
 from ccmlang.compiler.styles import apply
 from ccmlang.compiler.values import Values
+
+if TYPE_CHECKING:
+    from ccmlang.compiler.evaluate_expr import Compiled
 
 EMPTY_STYLE = layout.Style()
 _STYLE_FIELDS = tuple(f.name for f in dataclasses.fields(layout.Style))
@@ -118,6 +121,8 @@ class ProgramCache:
         self.origins: dict[int, layout.Origin] = {}
         self.assets: dict[tuple[str, str], str] = {}
         self.texts: dict[int, tuple[str | ast.Expr | None, ...]] = {}
+        self.compiled: dict[int, tuple[ast.Expr, Compiled]] = {}
+        """Expression closures (:func:`.evaluate_expr.compile_expr`), shared by every record."""
         self.project_root = Path(program.project_root).resolve()
 
     def element(self, el: ast.Element, module: ModuleInfo) -> ElementInfo:

@@ -126,32 +126,57 @@ def _as_date(value: Any, span: Span) -> datetime.date:
         fail("E3008", str(exc), span)
 
 
-class ExprEvaluator:
-    """Evaluates expressions against one data record; subclassed by the block evaluator."""
+Compiled = Callable[["ExprEvaluator", Scope], Any]
+"""An expression turned into a Python closure: ``compiled(evaluator, scope) -> value``."""
 
-    def __init__(self, data: Any, locale: str) -> None:
+
+class ExprEvaluator:
+    """Evaluates expressions against one data record; subclassed by the block evaluator.
+
+    Each expression node is turned once into a closure (:func:`compile_expr`) that calls its
+    children's closures directly, instead of dispatching on the node's class at every step:
+    the closures are plain Python functions over the node's fields (never ``eval``), and they
+    run the statement's table about twice as fast as walking the tree. ``compiled`` maps node
+    ids to (node, closure); the block evaluator shares one per program across records.
+    """
+
+    def __init__(
+        self,
+        data: Any,
+        locale: str,
+        compiled: dict[int, tuple[ast.Expr, Compiled]] | None = None,
+    ) -> None:
         self.data = data
         self.root: dict[str, Any] = data if isinstance(data, dict) else {}
         self.filter_context = FilterContext(locale)
         self.sealed: Scope | None = None
         """The outermost scope of component bodies: ``input`` and ``locale`` but no data."""
+        self.compiled: dict[int, tuple[ast.Expr, Compiled]] = {} if compiled is None else compiled
 
     def set_locale(self, locale: str) -> None:
         self.filter_context = FilterContext(locale)
 
     def eval(self, node: ast.Expr, scope: Scope) -> Any:
-        return _DISPATCH[node.__class__](self, node, scope)
+        entry = self.compiled.get(id(node))
+        if entry is None:  # the node is kept with its closure, so its id stays its own
+            entry = self.compiled[id(node)] = (node, compile_expr(node))
+        return entry[1](self, scope)
+
+    def closure(self, node: ast.Expr) -> Compiled:
+        """``node``'s closure, for loops that evaluate it once per entry."""
+        entry = self.compiled.get(id(node))
+        if entry is None:
+            entry = self.compiled[id(node)] = (node, compile_expr(node))
+        return entry[1]
 
     def text(self, node: ast.Expr, scope: Scope) -> str:
         """A value printed as text, the way an interpolation prints it."""
-        if node.__class__ is ast.Str:
-            return self._str(node, scope)
-        return formats.plain(self.eval(node, scope))
+        value = self.eval(node, scope)
+        return value if value.__class__ is str else formats.plain(value)
 
-    # ------------------------------------------------------------ atoms
-
-    def _name(self, node: ast.Name, scope: Scope) -> Any:
-        name = node.name
+    def lookup(self, name: str, scope: Scope) -> Any:
+        """A variable, innermost scope first; past the outermost, a top-level data field (none
+        inside components, whose outermost scope is :attr:`sealed`)."""
         current = scope
         while True:
             variables = current.vars
@@ -162,100 +187,10 @@ class ExprEvaluator:
                 return None if current is self.sealed else self.root.get(name)
             current = parent
 
-    def _attribute(self, node: ast.Attribute, scope: Scope) -> Any:
-        obj = self.eval(node.obj, scope)
-        if obj.__class__ is dict:
-            return obj.get(node.name)
-        return None
-
-    def _subscript(self, node: ast.Subscript, scope: Scope) -> Any:
-        obj = self.eval(node.obj, scope)
-        index = self.eval(node.index, scope)
-        if isinstance(obj, list):
-            if isinstance(index, bool) or not isinstance(index, int | Decimal):
-                return None
-            if isinstance(index, Decimal):
-                if index != index.to_integral_value():
-                    return None
-                index = int(index)
-            return obj[index] if 0 <= index < len(obj) else None
-        if isinstance(obj, dict) and isinstance(index, str):
-            return obj.get(index)
-        return None
-
-    def _str(self, node: ast.Str, scope: Scope) -> str:
-        parts = node.parts
-        if len(parts) == 1 and parts[0].__class__ is str:
-            return parts[0]
-        plain = formats.plain
-        return "".join(
-            part if part.__class__ is str else plain(self.eval(part, scope))  # type: ignore
-            for part in parts
-        )
-
-    def _number(self, node: ast.Number, scope: Scope) -> Any:
-        return node.value
-
-    def _length(self, node: ast.Length, scope: Scope) -> Any:
-        return node.css
-
-    def _color(self, node: ast.Color, scope: Scope) -> Any:
-        return node.value
-
-    def _date(self, node: ast.DateLit, scope: Scope) -> Any:
-        return node.value
-
-    def _bool(self, node: ast.Bool, scope: Scope) -> Any:
-        return node.value
-
-    def _null(self, node: ast.Null, scope: Scope) -> Any:
-        return None
-
-    def _list(self, node: ast.ListLit, scope: Scope) -> Any:
-        return [self.eval(item, scope) for item in node.items]
-
-    # ------------------------------------------------------------ operators
-
-    def _unary(self, node: ast.Unary, scope: Scope) -> Any:
-        value = self.eval(node.operand, scope)
-        if node.op == "not":
-            return not truthy(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return -value
-        return _decimal(value, node).copy_negate()
-
-    def _binary(self, node: ast.Binary, scope: Scope) -> Any:
-        op = node.op
-        if op == "and":
-            return truthy(self.eval(node.left, scope)) and truthy(self.eval(node.right, scope))
-        if op == "or":
-            return truthy(self.eval(node.left, scope)) or truthy(self.eval(node.right, scope))
-        left = self.eval(node.left, scope)
-        if op == "??":
-            return self.eval(node.right, scope) if left is None else left
-        right = self.eval(node.right, scope)
-        operation = _OPERATORS.get(op)
-        if operation is None:
-            fail("E3008", f"unknown operator `{op}`", node.op_span)
-        return operation(left, right, node)
-
-    def _conditional(self, node: ast.Conditional, scope: Scope) -> Any:
-        if truthy(self.eval(node.condition, scope)):
-            return self.eval(node.then, scope)
-        return self.eval(node.otherwise, scope)
-
-    def _filter(self, node: ast.Filter, scope: Scope) -> Any:
-        spec = FILTERS.get(node.name)
-        if spec is None:
-            fail("E3008", f"unknown filter `{node.name}`", node.name_span)
-        value = self.eval(node.value, scope)
-        args: list[Any] = []
-        named: dict[str, Any] = {}
-        for arg in node.args:
-            if arg.name is None:
-                args.append(self.eval(arg.value, scope))
-            else:
-                named[_python_name(node.name, arg.name)] = self.eval(arg.value, scope)
+    def apply_filter(
+        self, node: ast.Filter, spec: Any, value: Any, args: list[Any], named: dict[str, Any]
+    ) -> Any:
+        """Run one filter on evaluated arguments: memoised formatting, errors as ``E3008``."""
         key = _memo_key(node.name, self.filter_context.locale, value, args, named)
         if key is not None:
             found = _MEMO.get(key)
@@ -278,10 +213,163 @@ class ExprEvaluator:
         return result
 
 
+# ---------------------------------------------------------------- expressions to closures
+
+
+def compile_expr(node: ast.Expr) -> Compiled:
+    """The closure that evaluates ``node`` (its children compiled first, once)."""
+    return _COMPILERS[node.__class__](node)
+
+
+def _constant(value: Any) -> Compiled:
+    return lambda ev, scope: value
+
+
+def _compile_name(node: ast.Name) -> Compiled:
+    name = node.name
+    return lambda ev, scope: ev.lookup(name, scope)
+
+
+def _compile_attribute(node: ast.Attribute) -> Compiled:
+    obj, name = compile_expr(node.obj), node.name
+
+    def attribute(ev: ExprEvaluator, scope: Scope) -> Any:
+        value = obj(ev, scope)
+        return value.get(name) if value.__class__ is dict else None
+
+    return attribute
+
+
+def _compile_subscript(node: ast.Subscript) -> Compiled:
+    obj_of, index_of = compile_expr(node.obj), compile_expr(node.index)
+
+    def subscript(ev: ExprEvaluator, scope: Scope) -> Any:
+        obj, index = obj_of(ev, scope), index_of(ev, scope)
+        if isinstance(obj, list):
+            if isinstance(index, bool) or not isinstance(index, int | Decimal):
+                return None
+            if isinstance(index, Decimal):
+                if index != index.to_integral_value():
+                    return None
+                index = int(index)
+            return obj[index] if 0 <= index < len(obj) else None
+        if isinstance(obj, dict) and isinstance(index, str):
+            return obj.get(index)
+        return None
+
+    return subscript
+
+
+def _compile_str(node: ast.Str) -> Compiled:
+    if all(part.__class__ is str for part in node.parts):
+        return _constant("".join(node.parts))  # type: ignore[arg-type]
+    parts = tuple(
+        part if part.__class__ is str else compile_expr(part)  # type: ignore[arg-type]
+        for part in node.parts
+    )
+    plain = formats.plain
+
+    def text(ev: ExprEvaluator, scope: Scope) -> str:
+        return "".join(
+            part if part.__class__ is str else plain(part(ev, scope))  # type: ignore[operator]
+            for part in parts
+        )
+
+    return text
+
+
+def _compile_list(node: ast.ListLit) -> Compiled:
+    items = tuple(compile_expr(item) for item in node.items)
+    return lambda ev, scope: [item(ev, scope) for item in items]
+
+
+def _compile_unary(node: ast.Unary) -> Compiled:
+    operand = compile_expr(node.operand)
+    if node.op == "not":
+        return lambda ev, scope: not truthy(operand(ev, scope))
+
+    def negate(ev: ExprEvaluator, scope: Scope) -> Any:
+        value = operand(ev, scope)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -value
+        return _decimal(value, node).copy_negate()
+
+    return negate
+
+
+def _compile_binary(node: ast.Binary) -> Compiled:
+    op, left, right = node.op, compile_expr(node.left), compile_expr(node.right)
+    if op == "and":
+        return lambda ev, scope: truthy(left(ev, scope)) and truthy(right(ev, scope))
+    if op == "or":
+        return lambda ev, scope: truthy(left(ev, scope)) or truthy(right(ev, scope))
+    if op == "??":
+
+        def default(ev: ExprEvaluator, scope: Scope) -> Any:
+            value = left(ev, scope)
+            return right(ev, scope) if value is None else value
+
+        return default
+    operation = _OPERATORS.get(op)
+    if operation is None:
+
+        def unknown(ev: ExprEvaluator, scope: Scope) -> Any:
+            fail("E3008", f"unknown operator `{op}`", node.op_span)
+
+        return unknown
+    run = operation
+    return lambda ev, scope: run(left(ev, scope), right(ev, scope), node)
+
+
+def _compile_conditional(node: ast.Conditional) -> Compiled:
+    condition, then = compile_expr(node.condition), compile_expr(node.then)
+    otherwise = compile_expr(node.otherwise)
+    return lambda ev, scope: (
+        then(ev, scope) if truthy(condition(ev, scope)) else otherwise(ev, scope)
+    )
+
+
+def _compile_filter(node: ast.Filter) -> Compiled:
+    spec = FILTERS.get(node.name)
+    value_of = compile_expr(node.value)
+    if spec is None:
+
+        def unknown(ev: ExprEvaluator, scope: Scope) -> Any:
+            fail("E3008", f"unknown filter `{node.name}`", node.name_span)
+
+        return unknown
+    positional = tuple(compile_expr(a.value) for a in node.args if a.name is None)
+    named = tuple(
+        (_python_name(node.name, a.name), compile_expr(a.value))
+        for a in node.args
+        if a.name is not None
+    )
+
+    if not named and len(positional) <= 1:  # `| iban`, `| money(currency)`: most filters
+        only = positional[0] if positional else None
+
+        def apply_simple(ev: ExprEvaluator, scope: Scope) -> Any:
+            value = value_of(ev, scope)
+            args = [] if only is None else [only(ev, scope)]
+            return ev.apply_filter(node, spec, value, args, {})
+
+        return apply_simple
+
+    def apply(ev: ExprEvaluator, scope: Scope) -> Any:
+        value = value_of(ev, scope)
+        args = [arg(ev, scope) for arg in positional]
+        kwargs = {name: arg(ev, scope) for name, arg in named}
+        return ev.apply_filter(node, spec, value, args, kwargs)
+
+    return apply
+
+
 # ---------------------------------------------------------------- formatting memo
 
-MEMO_FILTERS = frozenset({"money", "number", "percent", "date", "datetime"})
-"""Filters that format through Babel (10–25 µs a call) and are pure in (locale, value, args)."""
+MEMO_FILTERS = frozenset({"number", "percent", "date", "datetime"})
+"""Filters that format through Babel (10–25 µs a call) and are pure in (locale, value, args).
+``money`` is not among them: its compiled formatter (:func:`.formats.money`) costs less than
+building the memo key, and amounts rarely repeat."""
 MEMO_SIZE = 16_384
 """Formatted values remembered per process; the memo starts afresh when full."""
 _MEMO: dict[tuple[Any, ...], str] = {}
@@ -492,20 +580,20 @@ _OPERATORS: dict[str, Callable[[Any, Any, ast.Binary], Any]] = {
     "not in": lambda a, b, n: not _contains(a, b, n),
 }
 
-_DISPATCH: dict[type, Callable[[ExprEvaluator, Any, Scope], Any]] = {
-    ast.Name: ExprEvaluator._name,
-    ast.Attribute: ExprEvaluator._attribute,
-    ast.Subscript: ExprEvaluator._subscript,
-    ast.Str: ExprEvaluator._str,
-    ast.Number: ExprEvaluator._number,
-    ast.Length: ExprEvaluator._length,
-    ast.Color: ExprEvaluator._color,
-    ast.DateLit: ExprEvaluator._date,
-    ast.Bool: ExprEvaluator._bool,
-    ast.Null: ExprEvaluator._null,
-    ast.ListLit: ExprEvaluator._list,
-    ast.Unary: ExprEvaluator._unary,
-    ast.Binary: ExprEvaluator._binary,
-    ast.Conditional: ExprEvaluator._conditional,
-    ast.Filter: ExprEvaluator._filter,
+_COMPILERS: dict[type, Callable[[Any], Compiled]] = {
+    ast.Name: _compile_name,
+    ast.Attribute: _compile_attribute,
+    ast.Subscript: _compile_subscript,
+    ast.Str: _compile_str,
+    ast.Number: lambda node: _constant(node.value),
+    ast.Length: lambda node: _constant(node.css),
+    ast.Color: lambda node: _constant(node.value),
+    ast.DateLit: lambda node: _constant(node.value),
+    ast.Bool: lambda node: _constant(node.value),
+    ast.Null: lambda node: _constant(None),
+    ast.ListLit: _compile_list,
+    ast.Unary: _compile_unary,
+    ast.Binary: _compile_binary,
+    ast.Conditional: _compile_conditional,
+    ast.Filter: _compile_filter,
 }

@@ -315,6 +315,8 @@ def test_override_one_node(project: Project) -> None:
 
     out = LoudBackend().render(project.document, RenderOptions()).decode()
     assert "<h1 class=loud>YOUR ACCOUNT AT A GLANCE</h1>" in out
+    # The override records no styles, so the stylesheet comes from a walk of the whole tree.
+    assert css.layout_rules(project.document) in out
 
 
 def test_output_limit(project: Project) -> None:

@@ -27,6 +27,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from ccmlang.backends.base import RenderOptions
+from ccmlang.backends.html import build_html_and_inventory
+from ccmlang.backends.inventory import collect
 from ccmlang.compiler import elements, filters
 from ccmlang.compiler.compile import CheckResult, check_source
 from ccmlang.compiler.diagnostics import Diagnostic
@@ -129,7 +132,15 @@ def test_example_compiles_and_renders(block: Block) -> None:
     result, shift = _compile(block)
     assert result.errors == [], _show(result.errors, block, shift)
     if result.template is not None:  # libraries compile but do not render
-        result.template.render(_sample())
+        document = result.template.render(_sample())
+        # The HTML builder records styles and assets as it emits; it must miss nothing that a
+        # walk of the whole tree finds (the stylesheet and the asset check rely on it).
+        _, recorded = build_html_and_inventory(document, RenderOptions())
+        walked = collect(document)
+        assert recorded.distinct_styles() == walked.distinct_styles()
+        assert recorded.zebras == walked.zebras
+        assert [id(n) for n in recorded.images] == [id(n) for n in walked.images]
+        assert [id(n) for n in recorded.graphics] == [id(n) for n in walked.graphics]
 
 
 @pytest.mark.parametrize("block", [b for b in BLOCKS if b.kind == "fail"], ids=lambda b: b.id)
