@@ -105,7 +105,10 @@ def edited(path: Path, repeat: int) -> list[float]:
     times = []
     try:
         for i in range(repeat):
-            path.write_text(original + f"\n// edit {i}\n", encoding="utf-8")
+            lines = original.splitlines(keepends=True)
+            middle = len(lines) // 2  # an edit in the middle: one statement's text changes
+            changed = "".join([*lines[:middle], f"// edit {i}\n", *lines[middle:]])
+            path.write_text(changed, encoding="utf-8")
             start = time.perf_counter()
             check(path)
             times.append((time.perf_counter() - start) * 1000)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ccmlang import layout
-from ccmlang.compiler import loader
+from ccmlang.compiler import loader, parse
 from ccmlang.compiler import types as t
 from ccmlang.compiler.check import Checked, Checker, module_languages
 from ccmlang.compiler.diagnostics import CompileError, Diagnostic, DiagnosticSink, Hint, Severity
@@ -110,6 +110,7 @@ def compile_source(
 def clear_cache() -> None:
     """Forget cached parses and schemas, so the next compile starts from scratch."""
     loader.clear_cache()
+    parse.clear_cache()
 
 
 # ---------------------------------------------------------------- the pipeline

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccmlang.compiler import ast
+from ccmlang.compiler import ast, parse
 from ccmlang.compiler.diagnostics import DiagnosticSink
 from ccmlang.compiler.parse import parse_expression, parse_module
 from ccmlang.compiler.source import SourceFile
@@ -182,3 +183,65 @@ def test_mutated_sources_never_raise(parts: list[str], edits: list[tuple[int, st
 def test_random_text_never_raises(text: str) -> None:
     sink = DiagnosticSink()
     parse_module(SourceFile("r.ccm", text), sink)
+
+
+# ---------------------------------------------------------------- statement-at-a-time parsing
+
+SPLIT_NOISE = st.sampled_from(
+    [
+        *list("{}()\"'=:?\n "),
+        "\nparagraph ",
+        "\nbr\n",
+        "\nstyle: x\n",
+        "\nstyle s {}\n",
+        "\nelse { br }\n",
+        "\nif x { br }\n",
+        '\n"text"\n',
+        "\n// c\n",
+        "\n/* \n table */\n",
+        '"\ntable "',
+        "\nlist",
+        "\ntype: ",
+        "\nheader? : 1\n",
+    ]
+)
+
+
+def _check_split_matches_whole(text: str) -> None:
+    """Parsing one top-level statement at a time (the fast path, trees cached by text) must give
+    exactly what parsing the whole file gives, or decline and leave it to the whole-file parse."""
+    file = SourceFile("m.ccm", text)
+    split_sink, whole_sink = DiagnosticSink(), DiagnosticSink()
+    split = parse._parse_by_statement(file, split_sink)
+    whole = parse._parse_whole(file, whole_sink)
+    if split is None:
+        return
+    assert tuple(split) == whole.items
+    assert split_sink.items == whole_sink.items
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    st.lists(st.sampled_from(VALID), min_size=1, max_size=8),
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=600), SPLIT_NOISE, st.booleans()), max_size=5
+    ),
+)
+def test_statement_split_parses_like_the_whole_file(
+    parts: list[str], edits: list[tuple[int, str, bool]]
+) -> None:
+    text = "".join(parts)
+    for pos, noise, delete in edits:
+        pos = pos % (len(text) + 1)
+        text = text[:pos] + text[pos + 1 :] if delete else text[:pos] + noise + text[pos:]
+    _check_split_matches_whole(text)
+
+
+def test_statement_split_on_every_project_template() -> None:
+    root = Path(__file__).resolve().parents[2]
+    files = sorted([*root.glob("examples/**/*.ccm"), *root.glob("spec/examples/*.ccm")])
+    assert len(files) >= 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert parse._parse_by_statement(SourceFile(str(path), text), DiagnosticSink()) is not None
+        _check_split_matches_whole(text)
