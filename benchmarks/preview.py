@@ -1,6 +1,6 @@
 """Live-preview latency: from saving the template to the updated HTML view and PDF pages.
 
-Run by hand:  .venv/bin/python benchmarks/preview.py [--edits 20] [--warmup 2]
+Run by hand:  .venv/bin/python benchmarks/preview.py [--edits 20] [--warmup 2] [--engine typst]
 
 Copies the example project (``examples/``: the statement and the brand library it imports) to a
 temporary folder, starts ``ccm preview`` in-process on a free port with the statement's
@@ -101,9 +101,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument(
-        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "preview.json"
+        "--engine",
+        choices=["weasyprint", "typst"],
+        default=None,
+        help="PDF engine (default: the project's, WeasyPrint for the examples)",
     )
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.out is None:
+        suffix = f"-{args.engine}" if args.engine else ""
+        args.out = ROOT / "benchmarks" / "results" / f"preview{suffix}.json"
 
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="ccm-preview-bench-") as tmp:
@@ -113,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         original = template.read_text(encoding="utf-8")
         assert EDITED in original, "the benchmark edits a paragraph that is no longer there"
         responsive_threads()  # as `ccm preview` does
-        session = PreviewSession(template, data=[project / "statement" / "data" / "sample.json"])
+        session = PreviewSession(
+            template, data=[project / "statement" / "data" / "sample.json"], engine=args.engine
+        )
         server = PreviewServer(session, port=0).start()
         try:
             client = Client(server.port)
@@ -143,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         "template": "examples/statement/statement.ccm",
         "data": "examples/statement/data/sample.json",
         "pages": int(runs[0]["pages"]),
+        "engine": args.engine or "weasyprint (the project's default)",
         "edits": len(runs),
         "warmup_edits": args.warmup,
         "debounce_ms": round(session.debouncer.quiet * 1000),
@@ -175,7 +185,8 @@ def _print(summary: dict[str, Any]) -> None:
         ("save → PDF pages", summary["save_to_pdf_ms"], goal["pdf_p50"]),
     ]
     print(
-        f"ccm preview, {summary['template']} ({summary['pages']} pages), {summary['edits']} edits"
+        f"ccm preview, {summary['template']} ({summary['pages']} pages), {summary['edits']} edits,"
+        f" PDF engine {summary['engine']}"
     )
     print(f"{'latency':<20}{'p50 ms':>10}{'p95 ms':>10}{'goal p50':>10}  met")
     for name, values, target in rows:
