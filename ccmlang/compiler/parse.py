@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -69,14 +71,19 @@ def parser() -> Lark:
     )
 
 
-_TREES: dict[tuple[str, str], Tree[Token]] = {}
-_TREES_MAX = 8192
-"""Lark trees of texts parsed before, by (start rule, text): see :func:`_parsed`."""
+TREE_CACHE_CHARS = 1_000_000
+"""Source characters whose parse trees are kept (about 25,000 lines; least recently used go)."""
+_TREES: OrderedDict[tuple[str, str], Tree[Token]] = OrderedDict()
+_tree_chars = 0
+_trees_lock = threading.Lock()
 
 
 def clear_cache() -> None:
     """Forget the parse trees of texts seen before."""
-    _TREES.clear()
+    global _tree_chars
+    with _trees_lock:
+        _TREES.clear()
+        _tree_chars = 0
 
 
 def _parsed(text: str, start: str) -> Tree[Token]:
@@ -84,15 +91,25 @@ def _parsed(text: str, start: str) -> Tree[Token]:
 
     Positions in the tree are relative to ``text``, and the tree is only read afterwards, so a
     text parsed before is not parsed again: after an edit, the preview re-compiles a template
-    whose interpolations and top-level statements are nearly all unchanged.
+    whose interpolations and top-level statements are nearly all unchanged. The cache is bounded
+    by the characters it covers (:data:`TREE_CACHE_CHARS`), so a long preview session of many
+    edits keeps a bounded number of old versions.
     """
+    global _tree_chars
     key = (start, text)
-    tree = _TREES.get(key)
-    if tree is None:
-        tree = parser().parse(text, start=start)
-        if len(_TREES) >= _TREES_MAX:
-            _TREES.clear()
-        _TREES[key] = tree
+    with _trees_lock:
+        tree = _TREES.get(key)
+        if tree is not None:
+            _TREES.move_to_end(key)
+            return tree
+    tree = parser().parse(text, start=start)
+    with _trees_lock:
+        if key not in _TREES:
+            _TREES[key] = tree
+            _tree_chars += len(text)
+            while _tree_chars > TREE_CACHE_CHARS and len(_TREES) > 1:
+                (_, old), _ = _TREES.popitem(last=False)
+                _tree_chars -= len(old)
     return tree
 
 

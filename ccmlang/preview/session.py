@@ -8,7 +8,11 @@ each publication bumps the epoch browsers wait on. A build runs
    once, so the HTML view follows an edit in tens of milliseconds;
 3. unless a newer save is already waiting, the production PDF and its page images, published
    again;
-4. the lints, whose warnings the page lists without blocking anything.
+4. the lints, whose warnings the page lists without blocking anything;
+5. when no save is waiting, a full garbage collection. WeasyPrint leaves a large heap behind,
+   and the collector's oldest generation then took 100-180 ms whenever it happened to run:
+   during the next compile, that doubled the save → HTML time of one edit in five. Collected
+   while the designer is still typing, it no longer lands on the next edit's critical path.
 
 A failed stage publishes its problems and leaves the last good HTML and pages in place: the
 page shows the overlay above them and removes it on the next good build.
@@ -16,6 +20,7 @@ page shows the overlay above them and removes it on the next good build.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -156,6 +161,8 @@ class PreviewSession:
             finally:
                 self.state.set_building(False)
                 self.debouncer.done()
+            if not self.debouncer.pending():
+                gc.collect()
 
     def _active_choices(self) -> list[Choice]:
         with self._lock:

@@ -296,3 +296,19 @@ def test_bom_is_accepted(tmp_path: Path) -> None:
     sink = DiagnosticSink()
     file = load_source(path, sink)
     assert file is not None and not sink.items
+
+
+def test_parse_tree_cache_is_bounded_by_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every save in the preview adds the edited statement's tree: old ones must go."""
+    from ccmlang.compiler import parse
+
+    parse.clear_cache()
+    monkeypatch.setattr(parse, "TREE_CACHE_CHARS", 200)
+    for i in range(50):
+        text = f'paragraph "edit number {i} of a long session"\n'
+        module = parse.parse_module(SourceFile("m.ccm", text), DiagnosticSink())
+        assert module.items  # parsed correctly whether cached or not
+    assert 0 < parse._tree_chars <= 200
+    assert sum(len(text) for _, text in parse._TREES) == parse._tree_chars
+    parse.clear_cache()
+    assert not parse._TREES and parse._tree_chars == 0
