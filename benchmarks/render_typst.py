@@ -1,10 +1,12 @@
 """Render benchmark for the Typst engine (issue 7), with its peers side by side in one run.
 
 Run by hand:  .venv/bin/python benchmarks/render_typst.py [--docs 40] [--slow-docs 8] [--stream 8]
+              [--mixed]
 
-Every engine renders the same distinct statement records (``examples/statement/data``: the
-sample and ``records.jsonl``, each copy made distinct so no engine can serve a cached result)
-to PDF, one process, one core. Reported per document: the median wall time over the run and
+Every engine renders the same distinct statement records to PDF, one process, one core: copies
+of ``examples/statement/data/sample.json`` (80 transactions, 3 pages: the statement the issue
+names), each made distinct so no engine can serve a cached result; with ``--mixed``, the sample
+and ``records.jsonl`` in turn (1 to 3 pages). Reported per document: the median wall time over the run and
 the process CPU time (all threads: the cost per core). Rows:
 
 * ccmlang + Typst: ``Template.render`` (data → layout tree) + the ``pdf-typst`` backend with its
@@ -41,12 +43,17 @@ sys.path.insert(0, str(ROOT / "benchmarks" / "peers"))
 EXAMPLE = ROOT / "examples" / "statement"
 
 
-def records(count: int) -> list[dict[str, Any]]:
-    """``count`` distinct statement records (Decimal numbers, as ``ccm`` reads them)."""
+def records(count: int, mixed: bool = False) -> list[dict[str, Any]]:
+    """``count`` distinct statement records (Decimal numbers, as ``ccm`` reads them): copies of
+    the sample (80 transactions, 3 pages), or with ``mixed`` the sample and ``records.jsonl``
+    in turn (80, 80, 24, 0, 12 and 35 transactions: 1 to 3 pages, like a month's run)."""
     from ccmlang.data import iter_records, load_json
 
     base = [load_json(EXAMPLE / "data" / "sample.json")]
-    base += [r.value for r in iter_records(EXAMPLE / "data" / "records.jsonl") if r.error is None]
+    if mixed:
+        base += [
+            r.value for r in iter_records(EXAMPLE / "data" / "records.jsonl") if r.error is None
+        ]
     out = []
     for i in range(count):
         record = copy.deepcopy(base[i % len(base)])
@@ -90,6 +97,11 @@ def main() -> None:
     parser.add_argument("--slow-docs", type=int, default=8, help="documents for WeasyPrint")
     parser.add_argument("--stream", type=int, default=8, help="records per Typst compilation")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="a month's mix of 1- to 3-page statements instead of the 3-page one",
+    )
     args = parser.parse_args()
 
     from ccmlang.backends.base import RenderOptions
@@ -98,7 +110,7 @@ def main() -> None:
     from ccmlang.compiler.compile import compile_file
 
     template = compile_file(EXAMPLE / "statement.ccm")
-    data = records(max(args.docs, args.slow_docs) + 1)
+    data = records(max(args.docs, args.slow_docs) + 1, mixed=args.mixed)
     options = RenderOptions()
     typst_backend = TypstPdfBackend()
     weasy = PdfBackend()
