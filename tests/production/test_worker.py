@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import io
 
+import pytest
 from pypdf import PdfWriter
 
 from ccmlang.production.worker import JobSpec, count_pdf_pages, file_sha256, render_task
@@ -41,3 +43,20 @@ def test_page_counts_match_a_full_parse() -> None:
     assert count_pdf_pages(b"not a pdf") is None
     pdf = render_task(spec("pdf"), 5, record(5, sections=3))
     assert pdf.pages == 4
+
+
+def test_a_worker_freezes_its_long_lived_objects_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After its first document a worker moves what it keeps (template, fonts, stylesheet) out
+    of the collector's sight, so the oldest-generation collections stop re-scanning them."""
+    from ccmlang.production import worker
+
+    monkeypatch.setattr(worker, "_frozen", False)
+    gc.unfreeze()
+    try:
+        assert render_task(spec(), 1, record(1)).data is not None
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000 and worker._frozen
+        assert render_task(spec(), 2, record(2)).data is not None
+        assert gc.get_freeze_count() == frozen  # once per worker, not per record
+    finally:
+        gc.unfreeze()
