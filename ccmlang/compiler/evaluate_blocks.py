@@ -623,7 +623,8 @@ class BlockEvaluator(ExprEvaluator):
             for c in columns
         ]
         plain = formats.plain
-        shared = columns[0].scope if all(c.scope is columns[0].scope for c in columns) else None
+        first = columns[0].scope if columns else None
+        shared = first if all(c.scope is first for c in columns) else None
         row_style = self.default_style("row")
         rows: list[layout.Row] = []
         length = len(items)

@@ -164,3 +164,10 @@ table xs as x {
         "bold",
         "#ff0000",
     )
+
+
+def test_a_list_table_without_columns_makes_empty_rows(render: Render) -> None:
+    """Legal if odd (lints warn): one row per entry, no cells, and no crash."""
+    table = table_of(render("table tx as t {\n}\n", {"tx": TX}))
+    assert [row.cells for row in table.body] == [(), (), ()]
+    assert table.columns == ()
