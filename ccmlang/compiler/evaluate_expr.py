@@ -135,9 +135,9 @@ class ExprEvaluator:
 
     Each expression node is turned once into a closure (:func:`compile_expr`) that calls its
     children's closures directly, instead of dispatching on the node's class at every step:
-    the closures are plain Python functions over the node's fields (never ``eval``), and they
-    run the statement's table about twice as fast as walking the tree. ``compiled`` maps node
-    ids to (node, closure); the block evaluator shares one per program across records.
+    the closures are plain Python functions over the node's fields (never ``eval``), with no
+    per-step look-up of what to do. ``compiled`` maps node ids to (node, closure); the block
+    evaluator shares one per program across records (fills are idempotent, so threads may race).
     """
 
     def __init__(
@@ -157,15 +157,12 @@ class ExprEvaluator:
         self.filter_context = FilterContext(locale)
 
     def eval(self, node: ast.Expr, scope: Scope) -> Any:
-        entry = self.compiled.get(id(node))
-        if entry is None:  # the node is kept with its closure, so its id stays its own
-            entry = self.compiled[id(node)] = (node, compile_expr(node))
-        return entry[1](self, scope)
+        return self.closure(node)(self, scope)
 
     def closure(self, node: ast.Expr) -> Compiled:
-        """``node``'s closure, for loops that evaluate it once per entry."""
+        """``node``'s closure, compiled on first use (loops fetch it once, before the loop)."""
         entry = self.compiled.get(id(node))
-        if entry is None:
+        if entry is None:  # the node is kept with its closure, so its id stays its own
             entry = self.compiled[id(node)] = (node, compile_expr(node))
         return entry[1]
 
