@@ -203,15 +203,18 @@ def _parse_by_statement(file: SourceFile, sink: DiagnosticSink) -> list[Any] | N
     the whole file would; a piece that is incomplete fails, and the whole file is parsed.
     """
     text = file.text
-    items: list[Any] = []
+    trees: list[tuple[int, Tree[Token]]] = []
     quiet = DiagnosticSink()
-    for start, end in _statement_pieces(text):
-        try:
+    for start, end in _statement_pieces(text):  # every piece parses before any is built, so
+        try:  # the builder's diagnostics are never reported twice
             tree = _parsed(text[start:end], "start")
         except UnexpectedInput:
             return None
         if not _check_tree_depth(tree, file, quiet, start):
             return None
+        trees.append((start, tree))
+    items: list[Any] = []
+    for start, tree in trees:
         try:
             items.extend(_Builder(file, sink, start).transform(tree))
         except VisitError as exc:  # a bug in the builder, not in the template

@@ -211,9 +211,12 @@ def _check_split_matches_whole(text: str) -> None:
     """Parsing one top-level statement at a time (the fast path, trees cached by text) must give
     exactly what parsing the whole file gives, or decline and leave it to the whole-file parse."""
     file = SourceFile("m.ccm", text)
-    split_sink, whole_sink = DiagnosticSink(), DiagnosticSink()
+    split_sink, whole_sink, module_sink = DiagnosticSink(), DiagnosticSink(), DiagnosticSink()
     split = parse._parse_by_statement(file, split_sink)
     whole = parse._parse_whole(file, whole_sink)
+    module = parse.parse_module(file, module_sink)  # whichever path it takes
+    assert module.items == whole.items
+    assert module_sink.items == whole_sink.items
     if split is None:
         return
     assert tuple(split) == whole.items
@@ -245,3 +248,15 @@ def test_statement_split_on_every_project_template() -> None:
         text = path.read_text(encoding="utf-8")
         assert parse._parse_by_statement(SourceFile(str(path), text), DiagnosticSink()) is not None
         _check_split_matches_whole(text)
+
+
+def test_no_diagnostic_is_reported_twice_when_the_split_declines() -> None:
+    """A bad interpolation early (reported while building) and a syntax error later (the split
+    declines, the whole file is parsed): each problem is reported once."""
+    text = 'paragraph "Hello {customer.}"\nparagraph "ok"\ntable {\n'
+    sink = DiagnosticSink()
+    parse_module(SourceFile("m.ccm", text), sink)
+    whole = DiagnosticSink()
+    parse._parse_whole(SourceFile("m.ccm", text), whole)
+    assert [d.code for d in sink.items] == [d.code for d in whole.items]
+    assert len({(d.code, d.span.start) for d in sink.items if d.span}) == len(sink.items)
