@@ -4,9 +4,9 @@ Money is ``Decimal`` end to end, so JSON numbers with a fraction or exponent are
 ``Decimal`` (``parse_float=Decimal``) and never pass through ``float``; integers stay ``int``.
 
 Batch production reads millions of records, so :func:`iter_records` streams JSON Lines and CSV
-one line at a time and reports a bad record as a :class:`Record` with an ``error`` instead of
-raising: one broken line never stops the others. A JSON file is one document (an object is one
-record, an array many) and is read whole; use JSON Lines for large batches.
+one line at a time, and a JSON array one element at a time (:mod:`ccmlang.json_array`), and
+reports a bad record as a :class:`Record` with an ``error`` instead of raising: one broken line
+or element never stops the others. A JSON file holding anything but an array is one record.
 
 CSV cells are text. Dotted column names build nested records (``account.number``); given the
 template's JSON Schema, cells whose schema type is a number, integer or boolean are converted
@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
+
+from ccmlang.json_array import ArrayError, elements, is_array
 
 Format = Literal["auto", "json", "jsonl", "csv"]
 
@@ -135,7 +137,7 @@ def iter_records(
         if fmt == "auto":
             fmt = _sniff(stream)
         if fmt == "json":
-            yield from _json_records(stream.read(), path)
+            yield from _json_records(stream, path)
         elif fmt == "jsonl":
             yield from _jsonl_records(stream, path)
         elif fmt == "csv":
@@ -183,9 +185,23 @@ def _sniff(stream: io.BufferedReader) -> Format:
     return "json" if head[:1] == b"[" else "jsonl"
 
 
-def _json_records(raw: bytes, path: str) -> Iterator[Record]:
-    value = parse_json(_decode(raw, path), path)
-    if isinstance(value, list):
+def _json_records(stream: io.BufferedReader, path: str) -> Iterator[Record]:
+    """A JSON array element by element (:mod:`ccmlang.json_array`: memory holds one record, and
+    an element that is not JSON is one bad record); any other document is one record."""
+    if is_array(stream):
+        try:
+            for number, element in enumerate(elements(stream), start=1):
+                if element.error is not None:
+                    message, line, col = element.error
+                    error = DataError(message, path, line, col)
+                    yield Record(number, None, error, element.line)
+                else:
+                    yield Record(number, element.value, None, element.line)
+        except ArrayError as exc:
+            raise DataError(exc.message, path, exc.line, exc.col) from None
+        return
+    value = parse_json(_decode(stream.read(), path), path)
+    if isinstance(value, list):  # an array after more than 4 KiB of white space
         for i, item in enumerate(value, start=1):
             yield Record(i, item)
     else:

@@ -294,10 +294,23 @@ def test_a_record_that_kills_its_worker_is_found_and_fails_alone(
     assert CrashingExecutor.restarts >= 1
 
 
-def test_a_data_file_that_is_not_json_stops_the_batch(tmp_path: Path) -> None:
+def test_a_bad_element_of_a_json_array_is_one_bad_record(tmp_path: Path) -> None:
+    """JSON arrays stream element by element, so a broken element fails alone, like a bad line
+    of JSON Lines, and the elements after it are produced."""
     data = tmp_path / "records.json"
-    data.write_text('[{"id": "A1"}, oops]')
-    with pytest.raises(BatchError, match=r"records\.json:1"):
+    good = [json.dumps(record(n), default=str) for n in (1, 3)]
+    data.write_text(f"[\n  {good[0]},\n  {{oops}},\n  {good[1]}\n]\n")
+    summary = run_batch(config(data, tmp_path / "out"))
+    rows = read_manifest(tmp_path / "out")
+    assert [(r["record"], r["status"]) for r in rows] == [(1, "ok"), (2, "error"), (3, "ok")]
+    assert rows[1]["code"] == "B0001" and rows[1]["message"].startswith("line 3:")
+    assert summary.ok == 2 and summary.failed == 1
+
+
+def test_a_json_array_that_cannot_be_split_stops_the_batch(tmp_path: Path) -> None:
+    data = tmp_path / "records.json"
+    data.write_text('[{"id": "A1"}, {"id": "A2"')
+    with pytest.raises(BatchError, match=r"records\.json:1:\d+: the array is not closed"):
         run_batch(config(data, tmp_path / "out"))
 
 
