@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -220,6 +220,8 @@ class RenderRequest:
     """HTML: embed images and fonts, so the file works wherever it is copied."""
     engine: str | None = None
     """``--engine``: the PDF engine for ``--to pdf``; default: the project's ``[render] engine``."""
+    limits: Mapping[str, str] = field(default_factory=dict)
+    """``--limit name=value`` over the project's ``[limits]`` (spec/limits.md)."""
 
 
 def _backend_diagnostic(exc: Exception) -> Diagnostic:
@@ -276,9 +278,9 @@ def render_to_bytes(request: RenderRequest, cwd: Path | None = None) -> tuple[by
     from ccmlang.backends.base import RenderOptions, load_backends
     from ccmlang.compiler.compile import compile_file
     from ccmlang.compiler.evaluate import RenderError
-    from ccmlang.compiler.limits import Limits
+    from ccmlang.compiler.limits import LimitError
     from ccmlang.compiler.project import find_project_root
-    from ccmlang.engine import EngineError, pdf_backend_for
+    from ccmlang.engine import EngineError, configured_limits, pdf_backend_for
 
     cwd = Path.cwd() if cwd is None else cwd
     root = find_project_root(request.template)
@@ -290,16 +292,20 @@ def render_to_bytes(request: RenderRequest, cwd: Path | None = None) -> tuple[by
     else:
         backend = load_backends().get(request.backend)
     try:
+        limits = configured_limits(root, request.limits)
+    except LimitError as exc:
+        raise LookupError(str(exc)) from None
+    try:
         template = compile_file(request.template, project_root=root)
     except CompileError as exc:
         raise RenderFailed(relocate(exc.diagnostics, root, cwd)) from None
     record = load_record(request.data, request.record, template.program.schema)
     try:
-        document = template.render(record, locale=request.locale)
+        document = template.render(record, locale=request.locale, limits=limits)
     except RenderError as exc:
         raise RenderFailed(relocate(exc.diagnostics, root, cwd)) from None
     options = RenderOptions.from_limits(
-        Limits(),
+        limits,
         pdf_variant=request.pdf_variant,
         data_json=record_json(record),
         inline_assets=request.inline_assets,
@@ -382,6 +388,14 @@ def render_command(
             help="PDF engine for --to pdf: weasyprint or typst (default: ccm.toml [render]).",
         ),
     ] = None,
+    limit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--limit",
+            metavar="NAME=VALUE",
+            help="Raise or lower a limit, e.g. max_pages=2000 (repeatable; default: ccm.toml [limits]).",
+        ),
+    ] = None,
     color: Annotated[ColorMode, typer.Option(help="Colour error output.")] = ColorMode.auto,
 ) -> None:
     """Render one data record through a template to PDF, HTML, a layout tree or text."""
@@ -396,8 +410,14 @@ def render_command(
         data_path = Path(data)
         if not data_path.is_file():
             raise _usage_error(f"data file {data!r} does not exist")
+    from ccmlang.compiler.limits import LimitError, parse_limit_options
+
+    try:
+        limits = parse_limit_options(limit)
+    except LimitError as exc:
+        raise _usage_error(str(exc)) from None
     request = RenderRequest(
-        template, data_path, to, record, locale, pdf_variant, inline_assets, engine
+        template, data_path, to, record, locale, pdf_variant, inline_assets, engine, limits
     )
     try:
         payload, extension = render_to_bytes(request)

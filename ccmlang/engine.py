@@ -1,4 +1,5 @@
-"""Which engine makes a project's PDFs (spec/typst.md, "Choosing the engine").
+"""What a project's renders use: its PDF engine (spec/typst.md, "Choosing the engine") and its
+limits (spec/limits.md, "Changing a limit").
 
 A template project chooses its PDF engine once, in ``ccm.toml`` at the project root::
 
@@ -15,9 +16,12 @@ that says what to install, never a silent switch to the other engine.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ccmlang.backends.base import Backend, Registry, UnknownBackendError, load_backends
+from ccmlang.compiler.limits import LimitError, Limits, with_changes
 
 CONFIG_FILE = "ccm.toml"
 DEFAULT_ENGINE = "weasyprint"
@@ -51,20 +55,31 @@ def check_engine(name: str, source: str = "--engine") -> str:
     return key
 
 
+def project_config(project: str | Path | None) -> tuple[Path | None, dict[str, Any]]:
+    """The project's ``ccm.toml`` (``project``: the project root, a file in it, or the file
+    itself) and its tables; ``(None, {})`` without one. Raises ``ValueError`` naming the file."""
+    path = _config_file(project)
+    if path is None:
+        return None, {}
+    try:
+        return path, tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+
+
 def configured_engine(project: str | Path | None) -> str:
     """The engine the project's ``ccm.toml`` chooses (``[render] engine``), else the default.
 
     ``project`` is the project root (``Document.project_root``), or its ``ccm.toml``.
     """
-    path = _config_file(project)
+    try:
+        path, data = project_config(project)
+    except ValueError as exc:
+        raise EngineError(str(exc)) from exc
     if path is None:
         return DEFAULT_ENGINE
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise EngineError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise EngineError(f"{path}: not valid TOML: {exc}") from exc
     table = data.get("render", {})
     if not isinstance(table, dict):
         raise EngineError(f"{path}: [render] must be a table")
@@ -96,3 +111,27 @@ def pdf_backend_for(
         extra = EXTRAS.get(engine)
         hint = f"; install it with `pip install {extra}`" if extra else ""
         raise EngineError(f"the {engine} PDF engine is not available ({exc}){hint}") from exc
+
+
+def configured_limits(
+    project: str | Path | None, overrides: Mapping[str, str] | None = None
+) -> Limits:
+    """The limits of a project's renders (spec/limits.md): the defaults, changed by the
+    ``[limits]`` table of its ``ccm.toml``, changed by ``--limit name=value`` (``overrides``).
+    ``ccm render``, ``ccm batch`` and the preview all ask this, like the engine.
+
+    Raises :class:`~ccmlang.compiler.limits.LimitError` for a bad name, value or file.
+    """
+    try:
+        path, data = project_config(project)
+    except ValueError as exc:
+        raise LimitError(str(exc)) from exc
+    limits = Limits()
+    table = data.get("limits", {})
+    if not isinstance(table, dict):
+        raise LimitError(f"{path}: [limits] must be a table")
+    if table:
+        limits = with_changes(limits, table, f"{path}: [limits]")
+    if overrides:
+        limits = with_changes(limits, overrides, "--limit")
+    return limits

@@ -118,11 +118,18 @@ class RenderOptions:
     """Paginating backends refuse more pages than this (``E3004``; ``Limits.max_pages``)."""
     max_output_bytes: int | None = None
     """Every backend refuses to return more bytes than this (``E3005``); ``None``: its default."""
+    max_image_pixels: int | None = None
+    """Raster images with more pixels are refused (``E3009``); ``None``: the backend's own."""
 
     @classmethod
     def from_limits(cls, limits: Limits, **fields: Any) -> RenderOptions:
         """Options that enforce a template's :class:`~ccmlang.compiler.limits.Limits`."""
-        return cls(max_pages=limits.max_pages, max_output_bytes=limits.max_output_bytes, **fields)
+        return cls(
+            max_pages=limits.max_pages,
+            max_output_bytes=limits.max_output_bytes,
+            max_image_pixels=limits.max_image_pixels,
+            **fields,
+        )
 
     def output_limit(self, default: int) -> int:
         return default if self.max_output_bytes is None else min(default, self.max_output_bytes)

@@ -458,12 +458,13 @@ def _inlined(fetcher: SafeFetcher, src: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _fetcher_for(project_root: str) -> SafeFetcher:
-    """One fetcher per project: the HTML backend only checks and inlines files through it (it
-    keeps no per-render state), and building one costs a urllib opener (~0.5 ms a record)."""
-    from ccmlang.backends.fetch import make_fetcher
+def _fetcher_for(project_root: str, max_image_pixels: int | None) -> SafeFetcher:
+    """One fetcher per project and pixel limit: the HTML backend only checks and inlines files
+    through it (it keeps no per-render state), and building one costs a urllib opener (~0.5 ms
+    a record)."""
+    from ccmlang.backends.fetch import DEFAULT_MAX_IMAGE_PIXELS, make_fetcher
 
-    return make_fetcher(project_root)
+    return make_fetcher(project_root, max_image_pixels=max_image_pixels or DEFAULT_MAX_IMAGE_PIXELS)
 
 
 class HtmlBackend:
@@ -482,7 +483,8 @@ class HtmlBackend:
         # need (``ccm render --to html`` works on a machine without Pango).
         from ccmlang.backends.fetch import check_document_assets
 
-        fetcher = _fetcher_for(document.project_root) if document.project_root else None
+        root, pixels = document.project_root, options.max_image_pixels
+        fetcher = _fetcher_for(root, pixels) if root else None
         inline = fetcher if options.inline_assets else None
         if inline is not None:  # assets are read while emitting: check them first
             check_document_assets(document, inline)

@@ -245,9 +245,12 @@ class PdfBackend:
         self.max_image_pixels = max_image_pixels
         self.max_output_bytes = max_output_bytes
 
-    def _fetcher(self, document: layout.Document) -> SafeFetcher:
+    def _fetcher(
+        self, document: layout.Document, options: RenderOptions | None = None
+    ) -> SafeFetcher:
         root = Path(document.project_root) if document.project_root else None
-        return make_fetcher(root, max_image_pixels=self.max_image_pixels)
+        pixels = options.max_image_pixels if options is not None else None
+        return make_fetcher(root, max_image_pixels=pixels or self.max_image_pixels)
 
     def prepare(self, document: layout.Document) -> None:
         """Parse the stylesheet and load the fonts of this template shape now."""
@@ -256,7 +259,7 @@ class PdfBackend:
         layout_css(document)
 
     def render(self, document: layout.Document, options: RenderOptions) -> bytes:
-        fetcher = self._fetcher(document)
+        fetcher = self._fetcher(document, options)
         html_options = dataclasses.replace(options, source_positions=False, inline_assets=False)
         html, found = build_html_and_inventory(document, html_options, embed_css=False)
         check_document_assets(document, fetcher, found)

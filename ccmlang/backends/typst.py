@@ -272,7 +272,7 @@ class TypstPdfBackend:
     ) -> bytes:
         from ccmlang.backends.typst_engine.pdfinfo import add_info
 
-        prepared = Prepared(documents, self.max_image_pixels)
+        prepared = Prepared(documents, options.max_image_pixels or self.max_image_pixels)
         tree = prepared.input_json(documents, options)
         timestamp = options.timestamp or (FIXED_DATE if _is_pdfa(options) else None)
         data = prepared.engine.compile(tree, pdf_variant=options.pdf_variant, timestamp=timestamp)

@@ -33,7 +33,12 @@ from lxml import etree
 from ccmlang import layout
 from ccmlang.backends import fo_props as props
 from ccmlang.backends.base import BackendError, NodeVisitor, RenderOptions, enforce_output_limit
-from ccmlang.backends.fetch import SafeFetcher, check_document_assets, make_fetcher
+from ccmlang.backends.fetch import (
+    DEFAULT_MAX_IMAGE_PIXELS,
+    SafeFetcher,
+    check_document_assets,
+    make_fetcher,
+)
 from ccmlang.backends.fo_assets import FoAssets, content_size, graphic_svg
 from ccmlang.backends.fo_meta import XML_LANG, Bookmark, bookmark_tree, declarations, language
 from ccmlang.backends.fo_props import FO, FO_NS, FOX, FOX_NS, Props, fo, merged
@@ -827,7 +832,10 @@ def build_fo(
     fetcher: SafeFetcher | None = None,
 ) -> bytes:
     """The document's XSL-FO, serialised deterministically (UTF-8, declaration, indented)."""
-    fetcher = fetcher or make_fetcher(document.project_root or None)
+    fetcher = fetcher or make_fetcher(
+        document.project_root or None,
+        max_image_pixels=options.max_image_pixels or DEFAULT_MAX_IMAGE_PIXELS,
+    )
     image_urls = options.extra.get("image-urls", "relative")
     if image_urls not in IMAGE_URLS:
         raise BackendError(

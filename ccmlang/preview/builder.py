@@ -38,7 +38,7 @@ import re
 import secrets
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -46,7 +46,7 @@ from typing import Any, Generic, TypeVar
 from ccmlang import layout
 from ccmlang.backends.base import Backend, BackendError, Registry, RenderOptions, walk
 from ccmlang.compiler.diagnostics import Hint
-from ccmlang.compiler.limits import Limits
+from ccmlang.compiler.limits import LimitError, Limits
 from ccmlang.preview import problems as P
 from ccmlang.preview.choices import Choice, file_digest
 from ccmlang.preview.pages import DEFAULT_DPI, PageImage, render_pages
@@ -167,9 +167,13 @@ class Builder:
         pdf: Backend | None = None,
         engine: str | None = None,
         limits: Limits | None = None,
+        limit_overrides: Mapping[str, str] | None = None,
     ) -> None:
         self.template = template.absolute()
         self.limits = limits
+        """Fixed limits (tests); otherwise :meth:`current_limits` reads the project's."""
+        self.limit_overrides = dict(limit_overrides or {})
+        """``--limit name=value``, over the project's ``[limits]``."""
         self.engine = engine
         """``--engine``: overrides the project's ``[render] engine`` (``ccm.toml``)."""
         self.root = project_root.absolute()
@@ -258,7 +262,10 @@ class Builder:
     ) -> tuple[str, layout.Document | None, tuple[Problem, ...]]:
         """The layout tree of ``choice`` (data loaded, validated, evaluated)."""
         data_sha = file_digest(choice.file) if choice.file is not None else "none"
-        key = digest("tree", compiled.key, str(choice.file), data_sha, choice.record, self.locale)
+        limits = self._limits_key()
+        key = digest(
+            "tree", compiled.key, str(choice.file), data_sha, choice.record, self.locale, limits
+        )
         cached = self._trees.get(key)
         if cached is not None:
             return key, cached[0], cached[1]
@@ -286,7 +293,11 @@ class Builder:
         except Exception as exc:
             return None, P.from_exception(exc, "data", self.root)
         try:
-            return template.render(record, locale=self.locale, limits=self.limits), ()
+            limits = self.current_limits()
+        except LimitError as exc:
+            return None, P.message_problem("config", str(exc), "render", self.root)
+        try:
+            return template.render(record, locale=self.locale, limits=limits), ()
         except RenderError as exc:
             codes = {d.code for d in exc.diagnostics}
             if codes != {"E3001"}:
@@ -352,7 +363,22 @@ class Builder:
         assert rendered.html is not None
         plain = SOURCE_POSITIONS.sub(b"", rendered.html)
         engine = f"{type(backend).__module__}.{type(backend).__qualname__}"
-        return digest("pdf", engine, plain, rendered.asset_key)
+        return digest("pdf", engine, plain, rendered.asset_key, self._limits_key())
+
+    def current_limits(self) -> Limits:
+        """The limits of this build: fixed ones, or the project's ``[limits]`` (re-read each
+        time, like the engine, so editing ``ccm.toml`` applies at once) and ``--limit``."""
+        if self.limits is not None:
+            return self.limits
+        from ccmlang.engine import configured_limits
+
+        return configured_limits(self.root, self.limit_overrides)
+
+    def _limits_key(self) -> str:
+        try:
+            return repr(self.current_limits())
+        except LimitError as exc:  # reported by the stage that needs the limits
+            return f"bad: {exc}"
 
     def print(self, rendered: Rendered) -> Printed:
         """The production PDF of a rendered choice, and its pages as PNG images."""
@@ -371,7 +397,8 @@ class Builder:
             self.calls["pdf"] += 1
             start = time.perf_counter()
             try:
-                cached = backend.render(rendered.document, RenderOptions()), ()
+                options = RenderOptions.from_limits(self.current_limits())
+                cached = backend.render(rendered.document, options), ()
             except BackendError as exc:
                 cached = None, P.from_backend_error(exc, "pdf", self.root)
             except Exception as exc:

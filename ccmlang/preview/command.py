@@ -62,6 +62,14 @@ def preview_command(
     dpi: Annotated[
         int, typer.Option(min=36, max=300, help="Resolution of the PDF page images.")
     ] = 100,
+    limit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--limit",
+            metavar="NAME=VALUE",
+            help="Raise or lower a limit, e.g. max_pages=2000 (repeatable; default: ccm.toml [limits]).",
+        ),
+    ] = None,
 ) -> None:
     """Serve a live preview that re-renders on every save: the HTML view and the true PDF."""
     from ccmlang.preview.server import PreviewServer
@@ -75,12 +83,24 @@ def preview_command(
         except EngineError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
+    from ccmlang.compiler.limits import LimitError, parse_limit_options
+
+    try:
+        limits = parse_limit_options(limit)
+    except LimitError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     for path in data or []:
         if not path.is_file():
             typer.echo(f"error: data file {str(path)!r} does not exist", err=True)
             raise typer.Exit(2)
     session = PreviewSession(
-        template, data=list(data) if data else None, locale=locale, engine=engine, dpi=dpi
+        template,
+        data=list(data) if data else None,
+        locale=locale,
+        engine=engine,
+        limits=limits,
+        dpi=dpi,
     )
     try:
         server = PreviewServer(session, host=host, port=port)

@@ -25,6 +25,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from pathlib import Path
 
 from ccmlang.preview import problems as P
@@ -58,6 +59,7 @@ class PreviewSession:
         project_root: Path | None = None,
         locale: str | None = None,
         engine: str | None = None,
+        limits: Mapping[str, str] | None = None,
         debounce: float = DEFAULT_DEBOUNCE,
         dpi: int = DEFAULT_DPI,
         watch: bool = True,
@@ -69,7 +71,7 @@ class PreviewSession:
         self.root = (project_root or find_project_root(self.template)).resolve()
         self.catalog = Catalog(self.template, data)
         self.builder = builder or Builder(
-            self.template, self.root, locale=locale, dpi=dpi, engine=engine
+            self.template, self.root, locale=locale, dpi=dpi, engine=engine, limit_overrides=limits
         )
         self.state = PreviewState()
         self.debouncer = Debouncer(debounce)

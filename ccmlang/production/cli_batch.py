@@ -161,6 +161,22 @@ def batch_command(
     job_id: Annotated[
         str, typer.Option("--job-id", metavar="ID", help="Mail-piece id prefix.")
     ] = "CCM",
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            metavar="ENGINE",
+            help="PDF engine: weasyprint or typst (default: ccm.toml [render]).",
+        ),
+    ] = None,
+    limit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--limit",
+            metavar="NAME=VALUE",
+            help="Raise or lower a limit, e.g. max_pages=2000 (repeatable; default: ccm.toml [limits]).",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
 ) -> None:
     """Render every record of a data file: in parallel, resumable, with a manifest."""
@@ -202,6 +218,8 @@ def batch_command(
         locale=locale,
         pdf_variant=pdf_variant,
         print_stream=stream_options,
+        engine=engine,
+        limits=_limit_options(limit),
     )
     try:
         summary = run_batch(config, make_progress(quiet=quiet))
@@ -250,3 +268,12 @@ def _attach_to_ccm() -> None:
 
 
 _attach_to_ccm()
+
+
+def _limit_options(values: list[str] | None) -> dict[str, str]:
+    from ccmlang.compiler.limits import LimitError, parse_limit_options
+
+    try:
+        return parse_limit_options(values)
+    except LimitError as exc:
+        raise _fail(str(exc)) from None

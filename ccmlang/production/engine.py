@@ -26,7 +26,7 @@ import signal
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -92,6 +92,11 @@ class BatchConfig:
     locale: str | None = None
     pdf_variant: str | None = None
     print_stream: PrintOptions | None = None
+    engine: str | None = None
+    """``--engine`` for PDF output: ``weasyprint`` or ``typst``; default: the project's
+    ``[render] engine`` (``ccm.toml``), as ``ccm render`` and the preview use."""
+    limits: Mapping[str, str] = field(default_factory=dict)
+    """``--limit name=value`` over the project's ``[limits]`` (spec/limits.md)."""
 
 
 @dataclass(slots=True)
@@ -190,9 +195,21 @@ class Batch:
         started = time.perf_counter()
         template = self._compile()
         from ccmlang.backends import load_backends
+        from ccmlang.compiler.limits import LimitError
+        from ccmlang.compiler.project import find_project_root
+        from ccmlang.engine import ENGINES, EngineError, configured_limits, engine_for
 
+        root = find_project_root(config.template.resolve())
+        backend_name = config.format
         try:
-            backend = load_backends().get(config.format)
+            if config.format == "pdf":  # the project's engine: what the preview shows is sent
+                backend_name = ENGINES[engine_for(root, config.engine)]
+            elif config.engine:
+                raise BatchError("--engine chooses the PDF engine: it needs --format pdf")
+            limits = configured_limits(root, config.limits)
+            backend = load_backends().get(backend_name)
+        except (EngineError, LimitError) as exc:
+            raise BatchError(str(exc)) from None
         except LookupError as exc:
             raise BatchError(str(exc).strip("'\"")) from None
         self.extension = backend.extension
@@ -206,14 +223,15 @@ class Batch:
             raise BatchError(str(exc)) from None
         template_sha = template_fingerprint(template)
         self._check_directory(
-            BatchState(str(config.template.resolve()), template_sha, config.format, config.name)
+            BatchState(str(config.template.resolve()), template_sha, backend_name, config.name)
         )
         spec = JobSpec(
             template=str(config.template.resolve()),
             template_sha256=template_sha,
-            format=config.format,
+            format=backend_name,
             locale=config.locale,
             pdf_variant=config.pdf_variant,
+            limits=limits,
         )
         from ccmlang.data import DataError, iter_records
 

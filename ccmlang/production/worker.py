@@ -21,10 +21,11 @@ import signal
 import threading
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ccmlang.compiler.limits import Limits
 from ccmlang.production import codes
 
 MAX_MESSAGES = 3
@@ -44,6 +45,8 @@ class JobSpec:
     pdf_variant: str | None = None
     count_pages: bool = True
     """Count the pages of PDF outputs for the manifest (and print streams)."""
+    limits: Limits = field(default_factory=Limits)
+    """The project's limits (``ccm.toml`` ``[limits]`` and ``--limit``), for every record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,7 @@ class _Prepared:
     options: Any  # ccmlang.backends.RenderOptions
 
 
-_PREPARED: dict[tuple[str, str, str, str | None], _Prepared] = {}
+_PREPARED: dict[tuple[str, str, str, str | None, Limits], _Prepared] = {}
 _LOCK = threading.Lock()  # Dask workers may run several threads
 
 
@@ -106,7 +109,7 @@ def template_fingerprint(template: Any) -> str:
 
 def prepare(spec: JobSpec) -> _Prepared:
     """The compiled template and backend for ``spec``, compiled at most once per process."""
-    key = (spec.template, spec.template_sha256, spec.format, spec.pdf_variant)
+    key = (spec.template, spec.template_sha256, spec.format, spec.pdf_variant, spec.limits)
     found = _PREPARED.get(key)
     if found is not None:
         return found
@@ -118,7 +121,8 @@ def prepare(spec: JobSpec) -> _Prepared:
 
             template = compile_file(spec.template)
             backend = load_backends().get(spec.format)
-            found = _Prepared(template, backend, RenderOptions(pdf_variant=spec.pdf_variant))
+            options = RenderOptions.from_limits(spec.limits, pdf_variant=spec.pdf_variant)
+            found = _Prepared(template, backend, options)
             _PREPARED[key] = found
     return found
 
@@ -221,7 +225,7 @@ def render_task(spec: JobSpec, number: int, value: Any) -> RenderResult:
     from ccmlang.compiler.evaluate_expr import RenderError
 
     try:
-        document = prepared.template.render(value, locale=spec.locale)
+        document = prepared.template.render(value, locale=spec.locale, limits=spec.limits)
         data = prepared.backend.render(document, prepared.options)
     except RenderError as exc:
         return failed(*summarise(exc.diagnostics))

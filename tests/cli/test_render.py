@@ -239,3 +239,25 @@ def _producer(path: Path) -> str:
 
     info = PdfReader(path).metadata or {}
     return f"{info.get('/Producer', '')} {info.get('/Creator', '')}"
+
+
+def test_limits_from_project_config_and_flag(tmp_path: Path, ccm: Invoke) -> None:
+    """The 3-page statement trips `max_pages = 2` in ccm.toml; `--limit` raises it again."""
+    project = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, project)
+    config = project / "ccm.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[limits]\nmax_pages = 2\n")
+    template = str(project / "statement" / "statement.ccm")
+    data = str(project / "statement" / "data" / "sample.json")
+    out = str(tmp_path / "s.pdf")
+    tripped = ccm("render", template, "-d", data, "--engine", "weasyprint", "-o", out)
+    assert tripped.exit_code == 1
+    assert "E3004" in tripped.stderr and "limit of 2" in tripped.stderr
+    raised = ccm("render", template, "-d", data, "--limit", "max_pages=10", "-o", out)
+    assert raised.exit_code == 0
+    bad = ccm("render", template, "-d", data, "--limit", "max_pagez=10", "-o", out)
+    assert bad.exit_code == 2 and "unknown limit `max_pagez`" in bad.stderr
+    nodes = ccm(
+        "render", template, "-d", data, "--limit", "max_nodes=50", "--to", "html", "-o", out
+    )
+    assert nodes.exit_code == 1 and "E3003" in nodes.stderr

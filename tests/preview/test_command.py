@@ -37,5 +37,5 @@ def test_an_unknown_engine_is_a_usage_error() -> None:
 def test_help_lists_the_options() -> None:
     result = CliRunner().invoke(app(), ["preview", "--help"])
     assert result.exit_code == 0
-    for option in ("--data", "--port", "--host", "--open", "--engine"):
+    for option in ("--data", "--port", "--host", "--open", "--engine", "--limit"):
         assert option in result.output

@@ -268,6 +268,20 @@ def test_a_bad_engine_setting_shows_in_the_overlay_and_clears(preview: Preview) 
     preview.until(lambda s: not s["problems"])
 
 
+def test_the_projects_limits_apply_and_a_change_applies_at_once(preview: Preview) -> None:
+    config = preview.root / "ccm.toml"
+    good = config.read_text()
+    config.write_text(good + "\n[limits]\nmax_nodes = 3\n")
+    state = preview.until(lambda s: bool(errors(s)))
+    [problem] = errors(state)
+    assert problem["code"] == "E3003"
+    config.write_text(good + "\n[limits]\nmax_nodez = 3\n")
+    state = preview.until(lambda s: any("unknown limit" in p["message"] for p in errors(s)))
+    config.write_text(good)
+    preview.until(lambda s: not s["problems"])
+    assert "Hello Grace" in preview.html()
+
+
 def test_a_bug_in_a_stage_is_shown_and_the_server_keeps_going(
     preview: Preview, monkeypatch: pytest.MonkeyPatch
 ) -> None:

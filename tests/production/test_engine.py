@@ -21,9 +21,9 @@ from .helpers import LETTER, read_manifest, record, write_jsonl
 
 
 def config(data: Path, out: Path, **changes: Any) -> BatchConfig:
-    values: dict[str, Any] = {"format": "html", "name": "{id}", "workers": 2}
+    values: dict[str, Any] = {"template": LETTER, "format": "html", "name": "{id}", "workers": 2}
     values.update(changes)
-    return BatchConfig(template=LETTER, data=data, out=out, **values)
+    return BatchConfig(data=data, out=out, **values)
 
 
 def bad_batch(tmp_path: Path) -> Path:
@@ -345,3 +345,32 @@ def test_workers_that_cannot_start_stop_the_batch(
     data = write_jsonl(tmp_path / "records.jsonl", [record(n) for n in range(1, 30)])
     with pytest.raises(BatchError, match="cannot start"):
         run_batch(config(data, tmp_path / "out"))
+
+
+def test_the_projects_limits_apply_to_every_record(tmp_path: Path) -> None:
+    """`[limits]` in ccm.toml (and `--limit`) reach the workers: page and node limits trip per
+    record, like in `ccm render`."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(LETTER.parent, project)
+    (project / "ccm.toml").write_text("[limits]\nmax_pages = 2\n")
+    data = write_jsonl(tmp_path / "records.jsonl", [record(1, sections=0), record(2, sections=3)])
+    letter = project / LETTER.name
+    summary = run_batch(config(data, tmp_path / "out", template=letter, format="pdf"))
+    rows = read_manifest(tmp_path / "out")
+    assert [r["status"] for r in rows] == ["ok", "error"]
+    assert rows[1]["code"] == "E3004" and "limit of 2" in rows[1]["message"]
+    assert summary.failed == 1
+    raised = run_batch(
+        config(data, tmp_path / "out2", template=letter, format="pdf", limits={"max_pages": "9"})
+    )
+    assert raised.ok == 2 and raised.failed == 0
+    with pytest.raises(BatchError, match="unknown limit"):
+        run_batch(config(data, tmp_path / "out3", template=letter, limits={"pages": "9"}))
+
+
+def test_engine_needs_pdf_output(tmp_path: Path) -> None:
+    data = write_jsonl(tmp_path / "records.jsonl", [record(1)])
+    with pytest.raises(BatchError, match="--engine chooses the PDF engine"):
+        run_batch(config(data, tmp_path / "out", engine="typst"))
