@@ -16,6 +16,9 @@ In one run it generates statement records (80 transactions each, valid against
    M records, read once 200 records are done and again at the end: flat memory means the two
    figures agree.
 
+4. (issue 7) the same batch with the Typst engine (``--engine typst``), 1 and 2 workers, unless
+   ``--skip-typst``.
+
 Goals: speed-up ≥ 1.8×; ``ccm batch`` with 2 workers ≥ 1.8× the peer's documents per second;
 peak memory per worker < 300 MB and the same at 200 and at M records (within 10 %).
 Prints a table and writes ``benchmarks/results/batch.json``.
@@ -196,12 +199,15 @@ class Snapshot:
 # ---------------------------------------------------------------- runs
 
 
-def run_ccm(data: Path, out: Path, workers: int, progress: Any = None) -> dict[str, Any]:
+def run_ccm(
+    data: Path, out: Path, workers: int, progress: Any = None, engine: str | None = None
+) -> dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    summary = run_batch(
-        BatchConfig(STATEMENT, data, out, format="pdf", name=NAME, workers=workers), progress
+    config = BatchConfig(
+        STATEMENT, data, out, format="pdf", name=NAME, workers=workers, engine=engine
     )
+    summary = run_batch(config, progress)
     seconds = time.perf_counter() - started
     if summary.failed:
         first = (out / "manifest.jsonl").read_text().splitlines()
@@ -262,6 +268,7 @@ def main() -> None:
     parser.add_argument("--memory-records", type=int, default=2000)
     parser.add_argument("--memory-early", type=int, default=200)
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--skip-typst", action="store_true", help="no Typst engine runs (issue 7)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args()
 
@@ -285,6 +292,15 @@ def main() -> None:
         results["ccm_1_worker"] = one
         results["ccm_2_workers"] = two
         results["speedup_1_to_2"] = two["docs_per_s"] / one["docs_per_s"]
+        if not args.skip_typst:
+            for workers in (1, 2):
+                typst = run_ccm(data, work / f"t{workers}", workers, engine="typst")
+                print(
+                    f"ccm batch --engine typst, {workers} worker(s): {typst['docs_per_s']:.2f} docs/s"
+                )
+                results[f"typst_{workers}_workers"] = typst
+            ratio = results["typst_2_workers"]["docs_per_s"] / two["docs_per_s"]
+            results["typst_vs_weasyprint_2_workers"] = ratio
         if not args.skip_peer:
             peer = run_peer(data, work / "peer")
             print(f"Jinja2 + WeasyPrint: {peer['docs_per_s']:.2f} docs/s")
@@ -311,6 +327,10 @@ def main() -> None:
     print(f"{'run':<34}{'docs':>7}{'seconds':>10}{'docs/s':>9}")
     rows = [("ccm batch, 1 worker", results["ccm_1_worker"])]
     rows.append(("ccm batch, 2 workers", results["ccm_2_workers"]))
+    for workers in (1, 2):
+        if f"typst_{workers}_workers" in results:
+            label = f"ccm batch --engine typst, {workers} w"
+            rows.append((label, results[f"typst_{workers}_workers"]))
     if "peer_jinja_weasyprint" in results:
         rows.append(("Jinja2 + WeasyPrint loop", results["peer_jinja_weasyprint"]))
     rows.append((f"ccm batch, 2 workers, {mem['records']}", mem))
@@ -320,6 +340,9 @@ def main() -> None:
     print(f"speed-up 1 → 2 workers:          {results['speedup_1_to_2']:.2f}×")
     if "ccm_2_workers_vs_peer" in results:
         print(f"2 workers vs the peer:           {results['ccm_2_workers_vs_peer']:.2f}×")
+    if "typst_vs_weasyprint_2_workers" in results:
+        ratio = results["typst_vs_weasyprint_2_workers"]
+        print(f"Typst vs WeasyPrint, 2 workers:  {ratio:.2f}×")
     print(
         f"peak RSS per worker:             {mem['peak_rss_mb_early']:.0f} MB at {mem['early']}, "
         f"{mem['peak_rss_mb_end']:.0f} MB at {mem['records']} records"
