@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ccmlang import __version__
+from ccmlang.cli_options import EngineOption, LimitOption, limit_changes
 from ccmlang.compiler.diagnostics import CompileError, Diagnostic, Severity
 from ccmlang.config import Config, ConfigError, LintConfig, find_config, load_config
 from ccmlang.diagnostics_render import FORMATS, render
@@ -380,22 +381,8 @@ def render_command(
             help="HTML: embed images and fonts (the file stands alone) or link them by path.",
         ),
     ] = True,
-    engine: Annotated[
-        str | None,
-        typer.Option(
-            "--engine",
-            metavar="ENGINE",
-            help="PDF engine for --to pdf: weasyprint or typst (default: ccm.toml [render]).",
-        ),
-    ] = None,
-    limit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--limit",
-            metavar="NAME=VALUE",
-            help="Raise or lower a limit, e.g. max_pages=2000 (repeatable; default: ccm.toml [limits]).",
-        ),
-    ] = None,
+    engine: EngineOption = None,
+    limit: LimitOption = None,
     color: Annotated[ColorMode, typer.Option(help="Colour error output.")] = ColorMode.auto,
 ) -> None:
     """Render one data record through a template to PDF, HTML, a layout tree or text."""
@@ -410,14 +397,16 @@ def render_command(
         data_path = Path(data)
         if not data_path.is_file():
             raise _usage_error(f"data file {data!r} does not exist")
-    from ccmlang.compiler.limits import LimitError, parse_limit_options
-
-    try:
-        limits = parse_limit_options(limit)
-    except LimitError as exc:
-        raise _usage_error(str(exc)) from None
     request = RenderRequest(
-        template, data_path, to, record, locale, pdf_variant, inline_assets, engine, limits
+        template,
+        data_path,
+        to,
+        record,
+        locale,
+        pdf_variant,
+        inline_assets,
+        engine,
+        limit_changes(limit),
     )
     try:
         payload, extension = render_to_bytes(request)

@@ -69,6 +69,6 @@ def parse_limit_options(values: list[str] | None) -> dict[str, str]:
     for item in values or ():
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise LimitError(f"--limit {item!r}: expected NAME=VALUE, e.g. max_pages=2000")
+            raise LimitError(f"{item!r}: expected NAME=VALUE, e.g. max_pages=2000")
         changes[name.strip()] = value.strip()
     return changes

@@ -17,6 +17,8 @@ from typing import Annotated
 
 import typer
 
+from ccmlang.cli_options import EngineOption, LimitOption, limit_changes
+
 DEFAULT_PORT = 8765
 
 
@@ -52,24 +54,11 @@ def preview_command(
     locale: Annotated[
         str | None, typer.Option(metavar="LOCALE", help="Locale, e.g. de-DE.")
     ] = None,
-    engine: Annotated[
-        str | None,
-        typer.Option(
-            metavar="ENGINE",
-            help="PDF engine: weasyprint or typst. Default: the engine chosen in ccm.toml.",
-        ),
-    ] = None,
+    engine: EngineOption = None,
     dpi: Annotated[
         int, typer.Option(min=36, max=300, help="Resolution of the PDF page images.")
     ] = 100,
-    limit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--limit",
-            metavar="NAME=VALUE",
-            help="Raise or lower a limit, e.g. max_pages=2000 (repeatable; default: ccm.toml [limits]).",
-        ),
-    ] = None,
+    limit: LimitOption = None,
 ) -> None:
     """Serve a live preview that re-renders on every save: the HTML view and the true PDF."""
     from ccmlang.preview.server import PreviewServer
@@ -83,13 +72,7 @@ def preview_command(
         except EngineError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
-    from ccmlang.compiler.limits import LimitError, parse_limit_options
-
-    try:
-        limits = parse_limit_options(limit)
-    except LimitError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    limits = limit_changes(limit)
     for path in data or []:
         if not path.is_file():
             typer.echo(f"error: data file {str(path)!r} does not exist", err=True)

@@ -19,6 +19,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from ccmlang.cli_options import EngineOption, LimitOption, limit_changes
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -161,22 +163,8 @@ def batch_command(
     job_id: Annotated[
         str, typer.Option("--job-id", metavar="ID", help="Mail-piece id prefix.")
     ] = "CCM",
-    engine: Annotated[
-        str | None,
-        typer.Option(
-            "--engine",
-            metavar="ENGINE",
-            help="PDF engine: weasyprint or typst (default: ccm.toml [render]).",
-        ),
-    ] = None,
-    limit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--limit",
-            metavar="NAME=VALUE",
-            help="Raise or lower a limit, e.g. max_pages=2000 (repeatable; default: ccm.toml [limits]).",
-        ),
-    ] = None,
+    engine: EngineOption = None,
+    limit: LimitOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
 ) -> None:
     """Render every record of a data file: in parallel, resumable, with a manifest."""
@@ -219,7 +207,7 @@ def batch_command(
         pdf_variant=pdf_variant,
         print_stream=stream_options,
         engine=engine,
-        limits=_limit_options(limit),
+        limits=limit_changes(limit),
     )
     try:
         summary = run_batch(config, make_progress(quiet=quiet))
@@ -268,12 +256,3 @@ def _attach_to_ccm() -> None:
 
 
 _attach_to_ccm()
-
-
-def _limit_options(values: list[str] | None) -> dict[str, str]:
-    from ccmlang.compiler.limits import LimitError, parse_limit_options
-
-    try:
-        return parse_limit_options(values)
-    except LimitError as exc:
-        raise _fail(str(exc)) from None

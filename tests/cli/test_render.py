@@ -257,6 +257,8 @@ def test_limits_from_project_config_and_flag(tmp_path: Path, ccm: Invoke) -> Non
     assert raised.exit_code == 0
     bad = ccm("render", template, "-d", data, "--limit", "max_pagez=10", "-o", out)
     assert bad.exit_code == 2 and "unknown limit `max_pagez`" in bad.stderr
+    malformed = ccm("render", template, "-d", data, "--limit", "max_pages", "-o", out)
+    assert malformed.exit_code == 2 and "expected NAME=VALUE" in malformed.stderr
     nodes = ccm(
         "render", template, "-d", data, "--limit", "max_nodes=50", "--to", "html", "-o", out
     )
